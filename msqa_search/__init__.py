@@ -1,0 +1,84 @@
+"""Search what doctors say in public medical Q&A threads.
+
+Parse thread pages into records, build a Whoosh index of the answers, and search it with
+filters, facets, highlights, medical synonyms and typo tolerance.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from .errors import (
+    AnswerNotFoundError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexProblem,
+    IndexSchemaError,
+    IndexWriteError,
+    MsqaError,
+    ParseError,
+    QuerySyntaxError,
+    UnsafeIndexError,
+)
+from .files import find_thread_files, read_thread, read_threads
+from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, from_dict, to_dict
+from .parse import parse_thread
+from .render import format_thread
+
+__version__ = "0.1.0"
+
+# The index and search modules import whoosh, which costs about 0.1 s; load them on first
+# use so that parsing alone stays quick.
+_LAZY = {
+    "SearchIndex": "index",
+    "build_index": "index",
+    "open_index": "index",
+    "sample_paths": "samples",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import SearchIndex, build_index, open_index
+    from .samples import sample_paths
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "Answer",
+    "AnswerNotFoundError",
+    "Doctor",
+    "FacetValue",
+    "Hit",
+    "IndexDamagedError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexProblem",
+    "IndexSchemaError",
+    "IndexWriteError",
+    "MsqaError",
+    "ParseError",
+    "Problem",
+    "QuerySyntaxError",
+    "Results",
+    "SearchIndex",
+    "Thread",
+    "UnsafeIndexError",
+    "build_index",
+    "find_thread_files",
+    "format_thread",
+    "from_dict",
+    "open_index",
+    "parse_thread",
+    "read_thread",
+    "read_threads",
+    "sample_paths",
+    "to_dict",
+]

@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m msqa_search``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,107 @@
+"""The exceptions msqa_search raises on purpose.
+
+* MsqaError
+  x ParseError           (source, line): input that is not a thread at all
+  x IndexError_ family:
+    x IndexNotFoundError (path): no index at the path
+    x IndexSchemaError   (path, found, expected): written by another schema version
+    x IndexDamagedError  (path): files missing or unreadable
+    x IndexLockedError   (path, timeout): another process is writing
+    x IndexWriteError    (path): the index could not be written (disk full, read-only)
+    x UnsafeIndexError   (path, file): index files writable by other users
+  x QuerySyntaxError     (query, hint)
+  x AnswerNotFoundError  (answer_id)
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class MsqaError(Exception):
+    """Base for everything msqa_search raises on purpose."""
+
+
+class ParseError(MsqaError):
+    """The input is not a thread at all: empty, binary, or without a question."""
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None):
+        self.message = message
+        self.source = source
+        self.line = line
+        where = source or "<text>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class IndexProblem(MsqaError):
+    """Base for problems with an index on disk; carries the index path."""
+
+    def __init__(self, message: str, *, path: os.PathLike[str] | str):
+        self.path = os.fspath(path)
+        super().__init__(message)
+
+
+def rebuild_hint(path: os.PathLike[str] | str) -> str:
+    """The sentence that tells a user how to rebuild the index at ``path``."""
+    return (
+        f"Rebuild it with `msqa-search index --rebuild --index {os.fspath(path)} THREADS...`"
+        " (or build_index() in Python)."
+    )
+
+
+class IndexNotFoundError(IndexProblem):
+    """No index exists at the path (missing, or a folder without an index)."""
+
+
+class IndexSchemaError(IndexProblem):
+    """The index was written by a different schema version."""
+
+    def __init__(self, message: str, *, path, found, expected):
+        self.found = found
+        self.expected = expected
+        super().__init__(message, path=path)
+
+
+class IndexDamagedError(IndexProblem):
+    """The index exists but its files are missing, truncated or garbled."""
+
+
+class IndexLockedError(IndexProblem):
+    """Another process holds the index's write lock longer than we would wait."""
+
+    def __init__(self, message: str, *, path, timeout: float):
+        self.timeout = timeout
+        super().__init__(message, path=path)
+
+
+class IndexWriteError(IndexProblem):
+    """The index could not be written (disk full, read-only folder, ...)."""
+
+
+class UnsafeIndexError(IndexProblem):
+    """Index files are writable by other users; opening them could run their code."""
+
+    def __init__(self, message: str, *, path, file: str):
+        self.file = file
+        super().__init__(message, path=path)
+
+
+class QuerySyntaxError(MsqaError):
+    """A query that cannot be understood, with a hint on how to write it."""
+
+    def __init__(self, message: str, *, query: str, hint: str):
+        self.query = query
+        self.hint = hint
+        super().__init__(f"{message}. {hint}")
+
+
+class AnswerNotFoundError(MsqaError):
+    """No answer with the given id in the index."""
+
+    def __init__(self, answer_id: str):
+        self.answer_id = answer_id
+        super().__init__(
+            f"no answer {answer_id!r} in the index; answer ids look like THREAD_ID#POSITION"
+        )

@@ -1,0 +1,202 @@
+"""The records: threads, answers and doctors as parsed, and search results.
+
+Records are frozen attrs classes with tuples for sequences, so they are hashable and
+compare by value. ``to_dict`` and ``from_dict`` turn any of them into plain JSON-ready
+data and back, without loss.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, TypeVar
+
+import attrs
+from attrs.validators import ge, instance_of, le, optional
+
+T = TypeVar("T")
+
+
+def _finite(instance, attribute, value) -> None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be a finite number, not {value!r}")
+
+
+def _non_empty(instance, attribute, value) -> None:
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+@attrs.frozen(kw_only=True)
+class Doctor:
+    """The signature card under an answer; every part of it is optional."""
+
+    name: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    """The name as shown on the card's name line, without credentials; None when the card
+    has no name line."""
+    credentials: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Credentials as written after the name, e.g. ``("MD", "FACS")``."""
+    city: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    specialty: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    rating: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(float),
+        validator=optional([_finite, ge(0.0), le(5.0)]),
+    )
+    """Stars out of 5; None when the card has no rating line."""
+    reviews: int | None = attrs.field(
+        default=None, validator=optional([instance_of(int), ge(0)])
+    )
+    badges: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Badges shown with the card, e.g. ``("RealSelf100 Member",)``."""
+
+
+@attrs.frozen(kw_only=True)
+class Answer:
+    """One doctor's answer to a thread's question."""
+
+    thread_id: str = attrs.field(validator=[instance_of(str), _non_empty])
+    position: int = attrs.field(validator=[instance_of(int), ge(1)])
+    """1-based, in page order."""
+    title: str = attrs.field(default="", validator=instance_of(str))
+    """The answer's one-line title; '' when it has none."""
+    body: str = attrs.field(validator=instance_of(str))
+    """Paragraphs separated by a blank line; lines inside a paragraph by a newline."""
+    doctor: Doctor | None = attrs.field(default=None, validator=optional(instance_of(Doctor)))
+    """The signature card; None when the answer is unsigned."""
+
+    @property
+    def id(self) -> str:
+        """``"<thread_id>#<position>"``, stable across re-indexing."""
+        return f"{self.thread_id}#{self.position}"
+
+
+def _answers_belong(instance: Thread, attribute, answers: tuple[Answer, ...]) -> None:
+    for expected, answer in enumerate(answers, start=1):
+        if not isinstance(answer, Answer):
+            raise TypeError(f"answers must be Answer records, not {type(answer).__name__}")
+        if answer.thread_id != instance.id:
+            raise ValueError(
+                f"answer {answer.id} does not belong to thread {instance.id!r}"
+            )
+        if answer.position != expected:
+            raise ValueError(
+                f"answer positions must run 1, 2, 3... in order; got {answer.position}"
+                f" at place {expected} of thread {instance.id!r}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Thread:
+    """One question page: the patient's question and the doctors' answers."""
+
+    id: str = attrs.field(validator=[instance_of(str), _non_empty])
+    """Stable id; the file's stem when read from a file."""
+    title: str = attrs.field(default="", validator=instance_of(str))
+    """The question title; may be '' for corpora imported from elsewhere."""
+    body: str = attrs.field(default="", validator=instance_of(str))
+    """The question's text; '' when the question has no body."""
+    declared_answers: int | None = attrs.field(
+        default=None, validator=optional([instance_of(int), ge(0)])
+    )
+    """The answer count the page states, or None when it states none."""
+    answers: tuple[Answer, ...] = attrs.field(
+        default=(), converter=tuple, validator=_answers_belong
+    )
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Things the parser noticed but could work around (count mismatch, unknown
+    specialty...)."""
+    source: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    """Where the thread was read from, or None."""
+
+
+@attrs.frozen(kw_only=True)
+class FacetValue:
+    """One value of a facet and how many matching answers have it."""
+
+    value: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class Hit:
+    """One matching answer, as a search returns it."""
+
+    answer_id: str
+    thread_id: str
+    thread_title: str
+    position: int
+    title: str
+    body: str
+    doctor: Doctor | None
+    score: float
+    highlights: tuple[tuple[tuple[str, bool], ...], ...] = attrs.field(
+        default=(), converter=lambda v: tuple(tuple(tuple(p) for p in f) for f in v)
+    )
+    """Fragments of the body; each fragment is a tuple of ``(text, matched)`` pieces,
+    so a caller can render them as plain text, ANSI colour or escaped HTML."""
+
+
+@attrs.frozen(kw_only=True)
+class Results:
+    """One page of search results, with facet counts over all matches."""
+
+    query: str
+    total: int
+    """How many answers match, over all pages."""
+    hits: tuple[Hit, ...] = attrs.field(converter=tuple)
+    facets: dict[str, tuple[FacetValue, ...]] = attrs.field(factory=dict)
+    """Facet name -> values by count (then name), counted over all matches."""
+    suggestion: str | None = None
+    """A corrected query, when the query looks misspelled."""
+    searched: str | None = None
+    """The query actually searched when it differs from ``query`` (the suggestion,
+    when the typed query had no hits)."""
+    page: int = 1
+    limit: int = 10
+    elapsed: float = 0.0
+    """Seconds spent searching."""
+
+
+_converter = None
+
+
+def _get_converter():
+    global _converter
+    if _converter is None:
+        import cattrs
+
+        _converter = cattrs.Converter()
+    return _converter
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """Turn a record (Thread, Answer, Doctor, Hit, Results...) into plain JSON-ready data.
+
+    Tuples become lists; nothing else changes, so ``from_dict`` restores the record.
+    """
+    return _get_converter().unstructure(record)
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Build a record of type ``cls`` from data made by ``to_dict`` (or parsed JSON).
+
+    Raises:
+        ValueError: the data does not describe a valid ``cls``.
+    """
+    import cattrs
+
+    try:
+        return _get_converter().structure(data, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as e:
+        raise ValueError(f"not a valid {cls.__name__}: {e}") from e
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """A file that was skipped while reading threads, and why."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
