@@ -20,6 +20,7 @@ from .errors import (
     MsqaError,
     ParseError,
     QuerySyntaxError,
+    SearchOptionError,
     UnsafeIndexError,
 )
 from .files import find_thread_files, read_thread, read_threads
@@ -68,6 +69,7 @@ __all__ = [
     "Problem",
     "QuerySyntaxError",
     "Results",
+    "SearchOptionError",
     "SearchIndex",
     "Thread",
     "UnsafeIndexError",

@@ -10,6 +10,7 @@
     x IndexWriteError    (path): the index could not be written (disk full, read-only)
     x UnsafeIndexError   (path, file): index files writable by other users
   x QuerySyntaxError     (query, hint)
+  x SearchOptionError    an impossible search option (limit 0, unknown facet...)
   x AnswerNotFoundError  (answer_id)
 """
 
@@ -105,3 +106,7 @@ class AnswerNotFoundError(MsqaError):
         super().__init__(
             f"no answer {answer_id!r} in the index; answer ids look like THREAD_ID#POSITION"
         )
+
+
+class SearchOptionError(MsqaError, ValueError):
+    """A search option with an impossible value (a limit of 0, an unknown facet...)."""

@@ -134,6 +134,8 @@ class Hit:
     )
     """Fragments of the body; each fragment is a tuple of ``(text, matched)`` pieces,
     so a caller can render them as plain text, ANSI colour or escaped HTML."""
+    thread_hits: int = 1
+    """With ``group_by_thread``: how many answers of this thread matched."""
 
 
 @attrs.frozen(kw_only=True)

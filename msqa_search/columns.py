@@ -1,0 +1,188 @@
+"""Per-answer value arrays, written beside each index segment, for fast facets and sorts.
+
+Counting facets by walking postings in Python, or rebuilding a filter's document set on
+every query, is what makes plain Whoosh slow. Instead, each segment gets a small file
+holding, for every document number, the index of its specialty, city, doctor, rating
+band and thread in a table, plus its rating and review count. Facet counts are then a
+walk over the matching document numbers, and filters are cached sets.
+
+File layout: one line of JSON (the tables and the arrays' lengths), then the arrays as
+raw little-endian 32-bit integers in the order of ``ARRAYS``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+FORMAT = 1
+#: Facets whose values live in a table; the array holds the value's place in it.
+TABLES = ("specialty", "city", "doctor", "rating", "thread")
+#: All arrays, one int per document; -1 stands for "none" in rating and reviews.
+ARRAYS = (*TABLES, "rating100", "reviews", "position")
+UNKNOWN = "unknown"
+BANDS = ("4.8-5.0", "4.5-4.8", "4.0-4.5", "below 4.0", "unrated")
+
+
+def rating_band(rating: float | None) -> str:
+    """The inclusive band a rating falls in; 5.0 is in the top band."""
+    if rating is None:
+        return "unrated"
+    if rating >= 4.8:
+        return "4.8-5.0"
+    if rating >= 4.5:
+        return "4.5-4.8"
+    if rating >= 4.0:
+        return "4.0-4.5"
+    return "below 4.0"
+
+
+def facet_key(value: str | None) -> str:
+    """The normalised form a facet value is filtered and grouped by."""
+    if value is None or not value.strip():
+        return UNKNOWN
+    return " ".join(value.split()).casefold()
+
+
+@attrs.frozen
+class Columns:
+    """The value arrays of one segment (or of several, concatenated)."""
+
+    tables: dict[str, list[str]]
+    """Facet name -> display values; the arrays hold indexes into these."""
+    arrays: dict[str, array]
+    answer_ids: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.answer_ids)
+
+
+class ColumnsBuilder:
+    """Collects one row per document, in document-number order."""
+
+    def __init__(self) -> None:
+        self._places: dict[str, dict[str, int]] = {name: {} for name in TABLES}
+        self._display: dict[str, list[Counter[str]]] = {name: [] for name in TABLES}
+        self._arrays = {name: array("i") for name in ARRAYS}
+        self._ids: list[str] = []
+
+    def add(self, *, answer_id: str, thread_id: str, position: int, specialty: str | None,
+            city: str | None, doctor: str | None, rating: float | None,
+            reviews: int | None) -> None:
+        values = {
+            "specialty": specialty, "city": city, "doctor": doctor,
+            "rating": rating_band(rating), "thread": thread_id,
+        }
+        for name, value in values.items():
+            key = value if name == "thread" else facet_key(value)
+            places = self._places[name]
+            place = places.get(key)
+            if place is None:
+                place = places[key] = len(places)
+                self._display[name].append(Counter())
+            self._display[name][place][value if value and key != UNKNOWN else UNKNOWN] += 1
+            self._arrays[name].append(place)
+        self._arrays["rating100"].append(-1 if rating is None else round(rating * 100))
+        self._arrays["reviews"].append(-1 if reviews is None else min(reviews, 2**31 - 1))
+        self._arrays["position"].append(position)
+        self._ids.append(answer_id)
+
+    @property
+    def size(self) -> int:
+        return len(self._ids)
+
+    def build(self) -> Columns:
+        # Each key shows as its most common spelling, ties broken by the spelling.
+        tables = {
+            name: [min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in self._display[name]]
+            for name in TABLES
+        }
+        return Columns(tables=tables, arrays=self._arrays, answer_ids=self._ids)
+
+
+def save(columns: Columns, path: Path) -> None:
+    """Write ``columns`` to ``path`` (through a temporary file, then renamed)."""
+    header = {
+        "format": FORMAT,
+        "size": columns.size,
+        "tables": columns.tables,
+        "answer_ids": "\n".join(columns.answer_ids),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
+        for name in ARRAYS:
+            data = columns.arrays[name]
+            if sys.byteorder != "little":  # pragma: no cover - big-endian machines
+                data = array("i", data)
+                data.byteswap()
+            f.write(data.tobytes())
+    os.replace(tmp, path)
+
+
+def load(path: Path) -> Columns:
+    """Read columns written by ``save``.
+
+    Raises:
+        ValueError: the file is truncated or not a columns file.
+        OSError: it cannot be read.
+    """
+    with open(path, "rb") as f:
+        header = json.loads(f.readline())
+        if header.get("format") != FORMAT:
+            raise ValueError(f"unknown columns format {header.get('format')!r}")
+        size = header["size"]
+        arrays = {}
+        for name in ARRAYS:
+            data = array("i")
+            data.frombytes(f.read(4 * size))
+            if len(data) != size:
+                raise ValueError(f"{path.name} is truncated")
+            if sys.byteorder != "little":  # pragma: no cover
+                data.byteswap()
+            arrays[name] = data
+    ids = header["answer_ids"].split("\n") if size else []
+    if len(ids) != size:
+        raise ValueError(f"{path.name} is damaged")
+    return Columns(tables=header["tables"], arrays=arrays, answer_ids=ids)
+
+
+def concat(parts: Sequence[Columns]) -> Columns:
+    """Join segments' columns into one, in segment order, re-numbering table places."""
+    if len(parts) == 1:
+        return parts[0]
+    tables: dict[str, list[str]] = {name: [] for name in TABLES}
+    arrays = {name: array("i") for name in ARRAYS}
+    ids: list[str] = []
+    for part in parts:
+        for name in TABLES:
+            table = tables[name]
+            places = {facet_key(v) if name != "thread" else v: i for i, v in enumerate(table)}
+            remap = []
+            for value in part.tables[name]:
+                key = facet_key(value) if name != "thread" else value
+                if key not in places:
+                    places[key] = len(table)
+                    table.append(value)
+                remap.append(places[key])
+            arrays[name].extend(remap[p] for p in part.arrays[name])
+        for name in ARRAYS[len(TABLES):]:
+            arrays[name].extend(part.arrays[name])
+        ids.extend(part.answer_ids)
+    return Columns(tables=tables, arrays=arrays, answer_ids=ids)
+
+
+def count(columns: Columns, name: str, docnums: Iterable[int]) -> list[tuple[str, int]]:
+    """Count the values of facet ``name`` over ``docnums``, by count then value."""
+    values = columns.arrays[name]
+    counts = Counter(map(values.__getitem__, docnums))
+    table = columns.tables[name]
+    return sorted(((table[p], n) for p, n in counts.items()), key=lambda vn: (-vn[1], vn[0].casefold(), vn[0]))

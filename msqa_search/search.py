@@ -1,0 +1,533 @@
+"""Searching an index: query building, filters, facets, highlights and suggestions.
+
+Plain words are searched the way a patient types them: every word is optional and
+answers with more of them rank higher; medical synonyms and the corpus's misspellings of
+each word are searched too. Queries that use phrases, ``field:value``, AND/OR/NOT or
+``+``/``-`` go through Whoosh's query parser, with synonyms applied to its terms.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+
+import attrs
+from whoosh import highlight as wh
+from whoosh import qparser, query as wq
+from whoosh.scoring import BM25F
+
+from . import columns as cols
+from . import index as ix_mod
+from .errors import MsqaError, QuerySyntaxError, SearchOptionError
+from .model import Doctor, FacetValue, Hit, Results, from_dict
+from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
+from .synonyms import load_synonyms
+
+FACETS = ("specialty", "city", "rating", "doctor")
+SORTS = ("relevance", "rating", "reviews")
+TEXT_FIELDS = {"title": 2.0, "body": 1.0, "question": 0.5}
+QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rating", "reviews",
+                "answer_id", "thread_id")
+MAX_QUERY_CHARS = 4000
+MAX_WORDS = 64
+SYNONYM_BOOST = 0.7
+TYPO_BOOST = 0.5
+#: BM25F parameters, tuned on the NFCorpus dev split (see docs/performance.md).
+BM25 = {"B": 0.75, "K1": 1.2}
+
+_EXPERT = re.compile(
+    r'"|\*|(?:^|\s)[+-]\w|\b(?:AND|OR|NOT)\b|\b(?:%s):' % "|".join(QUERY_FIELDS)
+)
+
+
+@attrs.frozen
+class Word:
+    """One word of a plain query: as typed, lowercased, and stemmed."""
+
+    typed: str
+    raw: str
+    stem: str
+
+
+@lru_cache(maxsize=1)
+def _raw_analyzer():
+    return ix_mod.text_analyzer(stem=False)
+
+
+@lru_cache(maxsize=1)
+def _stemmed_analyzer():
+    return ix_mod.text_analyzer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    from whoosh.lang.porter import stem as porter
+
+    return porter(word)
+
+
+def query_words(text: str) -> list[Word]:
+    """The searchable words of ``text``: function words dropped, at most MAX_WORDS."""
+    words = []
+    for token in _raw_analyzer()(text, chars=True, removestops=True):
+        words.append(Word(text[token.startchar:token.endchar], token.text, stem(token.text)))
+    return words[:MAX_WORDS]
+
+
+@lru_cache(maxsize=4)
+def _synonym_table(extra: tuple[str, ...] = ()) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The synonym map in stemmed words, so "fillers" finds what "filler" finds."""
+    synonyms = load_synonyms(extra)
+    phrases = {p for group in synonyms.groups for p in group} | {p for p, _ in synonyms.rules}
+    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        key = _stem_phrase(" ".join(phrase))
+        if not key:
+            continue
+        alternatives = table.setdefault(key, [])
+        for alternative in synonyms.alternatives(phrase):
+            stemmed = _stem_phrase(" ".join(alternative))
+            if stemmed and stemmed != key and stemmed not in alternatives:
+                alternatives.append(stemmed)
+    return {k: tuple(v) for k, v in table.items() if v}
+
+
+def _stem_phrase(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in _stemmed_analyzer()(text))
+
+
+def synonym_files() -> tuple[str, ...]:
+    """User synonym files named by MSQA_SEARCH_SYNONYMS (separated like PATH)."""
+    import os
+
+    value = os.environ.get("MSQA_SEARCH_SYNONYMS", "")
+    return tuple(p for p in value.split(os.pathsep) if p)
+
+
+def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple[str, ...], ...]]]:
+    longest = max(map(len, table), default=0)
+    found, i = [], 0
+    while i < len(stems):
+        for end in range(min(len(stems), i + longest), i, -1):
+            alternatives = table.get(tuple(stems[i:end]))
+            if alternatives:
+                found.append((i, end, alternatives))
+                i = end
+                break
+        else:
+            i += 1
+    return found
+
+
+def _field_query(field: str, stems: Sequence[str], boost: float = 1.0) -> wq.Query:
+    if len(stems) == 1:
+        return wq.Term(field, stems[0], boost=boost)
+    return wq.Phrase(field, list(stems), boost=boost)
+
+
+def _across_fields(stems: Sequence[str], boost: float = 1.0) -> list[wq.Query]:
+    return [_field_query(field, stems, boost) for field in TEXT_FIELDS]
+
+
+def _index_speller(index) -> Speller:
+    speller = index.cache.get("speller")
+    if speller is None:
+        speller = index.cache["speller"] = Speller(load_medical_words(), index.vocabulary())
+    return speller
+
+
+def _typo_variants(index, word: str) -> list[str]:
+    """Words of the index that look like misspellings of ``word`` ("spasticty").
+
+    Only rare words that the speller does not know count, so "case" is never searched
+    for "cause"; the query word must itself be long enough to carry a typo.
+    """
+    limit = max_typos(word)
+    if limit <= 0 or not word.isalpha():
+        return []
+    buckets = index.cache.get("typo-buckets")
+    if buckets is None:
+        buckets = {}
+        for other in index.vocabulary():
+            if other.isalpha() and len(other) >= 4:
+                buckets.setdefault((other[0], len(other)), []).append(other)
+        index.cache["typo-buckets"] = buckets
+    candidates = [
+        other
+        for n in range(len(word) - limit, len(word) + limit + 1)
+        for other in buckets.get((word[0], n), ())
+    ]
+    speller = _index_speller(index)
+    return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]
+
+
+@attrs.frozen
+class Plan:
+    """What will be searched: the Whoosh query, and the stems to highlight."""
+
+    query: wq.Query
+    highlight: frozenset[str]
+
+
+def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
+    """Turn the text a person typed into a Whoosh query.
+
+    Raises:
+        QuerySyntaxError: the query is empty, too long, or cannot be parsed.
+    """
+    if not text or not text.strip():
+        raise QuerySyntaxError("the query is empty", query=text or "", hint="Type some words to search for")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"the query is {len(text):,} characters long", query=text[:80] + "...",
+            hint=f"Use at most {MAX_QUERY_CHARS:,} characters; a few distinctive words work best",
+        )
+    text = "".join(c if c.isprintable() else " " for c in text)
+    table = _synonym_table(synonym_files()) if synonyms else {}
+    if _EXPERT.search(text):
+        q = _parse_expert(text, table)
+    else:
+        q = _plain_query(index, text, table, typos=synonyms)
+    if q is None or q is wq.NullQuery:
+        raise QuerySyntaxError(
+            "the query has no words to search for", query=text,
+            hint="Function words such as 'the' or 'can' and lone operators are not searched; add a word that carries meaning",
+        )
+    stems = frozenset(t for f, t in q.iter_all_terms() if f in TEXT_FIELDS and isinstance(t, str))
+    return Plan(q, stems)
+
+
+def _plain_query(index, text: str, table, typos: bool) -> wq.Query | None:
+    words = query_words(text)
+    if not words:
+        return None
+    stems = [w.stem for w in words]
+    clauses: list[wq.Query] = []
+    for word in dict.fromkeys(words):
+        alternatives = _across_fields([word.stem])
+        if typos:
+            for variant in _typo_variants(index, word.raw)[:8]:
+                alternatives += _across_fields([stem(variant)], TYPO_BOOST)
+        clauses.append(wq.Or(alternatives))
+    for start, end, phrases in _expansions(stems, table):
+        alternatives = [q for p in phrases for q in _across_fields(p, SYNONYM_BOOST)]
+        if end - start > 1:
+            alternatives += _across_fields(stems[start:end])
+        clauses.append(wq.Or(alternatives))
+    return wq.Or(clauses)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), ix_mod.SCHEMA, fieldboosts=None, group=qparser.OrGroup)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    return parser
+
+
+def _parse_expert(text: str, table) -> wq.Query | None:
+    # '?' ends questions far more often than it means "any letter".
+    text = text.replace("?", " ")
+    try:
+        q = _parser().parse(text)
+    except Exception as e:  # whoosh's parser raises assorted errors on odd input
+        raise QuerySyntaxError(
+            f"cannot understand the query ({e})", query=text,
+            hint='Check that quotes and brackets are balanced, or search plain words',
+        ) from e
+    q = q.normalize()
+    if table:
+        q = _with_synonyms(q, table)
+    return q
+
+
+def _with_synonyms(q: wq.Query, table) -> wq.Query:
+    """Give each term and phrase in a text field its synonyms as alternatives."""
+    if isinstance(q, (wq.Term, wq.Phrase)) and q.fieldname in TEXT_FIELDS:
+        stems = (q.text,) if isinstance(q, wq.Term) else tuple(q.words)
+        phrases = table.get(stems)
+        if phrases:
+            return wq.Or([q, *(_field_query(q.fieldname, p, SYNONYM_BOOST) for p in phrases)])
+        return q
+    if isinstance(q, wq.Not):
+        return q  # an excluded word excludes only itself
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _with_synonyms(child, table))
+
+
+# -- filters -------------------------------------------------------------------------
+
+
+def _filter_docs(index, specialty, city, doctor, min_rating) -> set[int] | None:
+    """Document numbers passing every filter (None when there is no filter), cached."""
+    wanted = [(name, value) for name, value in (("specialty", specialty), ("city", city), ("doctor", doctor)) if value is not None]
+    if min_rating is not None:
+        wanted.append(("min_rating", min_rating))
+    if not wanted:
+        return None
+    sets = [_filter_set(index, name, value) for name, value in wanted]
+    sets.sort(key=len)
+    result = set(sets[0])
+    for s in sets[1:]:
+        result &= s
+    return result
+
+
+def _filter_set(index, name: str, value) -> frozenset[int]:
+    key = ("filter", name, value)
+    cached = index.cache.get(key)
+    if cached is not None:
+        return cached
+    columns = index.columns()
+    if name == "min_rating":
+        threshold = round(value * 100)
+        ratings = columns.arrays["rating100"]
+        docs = frozenset(d for d in range(columns.size) if ratings[d] >= threshold)
+    else:
+        wanted = cols.facet_key(value)
+        places = {p for p, v in enumerate(columns.tables[name]) if cols.facet_key(v) == wanted}
+        array = columns.arrays[name]
+        docs = frozenset(d for d in range(columns.size) if array[d] in places) if places else frozenset()
+    index.cache[key] = docs
+    return docs
+
+
+def _check_options(limit, page, min_rating, sort, facets) -> None:
+    def bad(message: str) -> SearchOptionError:
+        return SearchOptionError(message)
+
+    if not isinstance(limit, int) or limit < 1:
+        raise bad(f"limit must be a whole number of at least 1, not {limit!r}")
+    if not isinstance(page, int) or page < 1:
+        raise bad(f"page must be a whole number of at least 1, not {page!r}")
+    if min_rating is not None and (not isinstance(min_rating, (int, float)) or not 0 <= min_rating <= 5):
+        raise bad(f"min_rating must be a number from 0 to 5, not {min_rating!r}")
+    if sort not in SORTS:
+        raise bad(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    unknown = [f for f in facets if f not in FACETS]
+    if unknown:
+        raise bad(f"unknown facet {unknown[0]!r}; facets are {', '.join(FACETS)}")
+
+
+# -- the search ----------------------------------------------------------------------
+
+
+def search(
+    index,
+    query: str,
+    *,
+    limit: int = 10,
+    page: int = 1,
+    specialty: str | None = None,
+    city: str | None = None,
+    doctor: str | None = None,
+    min_rating: float | None = None,
+    sort: str = "relevance",
+    facets: Sequence[str] = FACETS,
+    group_by_thread: bool = False,
+    synonyms: bool = True,
+) -> Results:
+    """Search the answers of ``index``.
+
+    Args:
+        query: words as a person types them, or expert syntax (docs/search.md).
+        limit: hits per page. page: which page, from 1.
+        specialty, city, doctor: keep only answers with this value (any case);
+            "unknown" keeps answers without one.
+        min_rating: keep only answers whose doctor is rated at least this (0-5).
+        sort: "relevance", "rating" or "reviews" (highest first; ties by relevance,
+            then answer id).
+        facets: which facet counts to return, counted over all matches.
+        group_by_thread: one hit per thread (its best answer); ``total`` then
+            counts threads.
+        synonyms: search medical synonyms and the corpus's misspellings too.
+
+    Raises:
+        QuerySyntaxError: the query cannot be searched; the message says why.
+        SearchOptionError: an option has an impossible value.
+        IndexDamagedError: the index's files are damaged.
+    """
+    started = time.perf_counter()
+    facets = tuple(facets)
+    _check_options(limit, page, min_rating, sort, facets)
+    plan = build_query(index, query, synonyms=synonyms)
+    results = _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
+    suggestion = _suggest(index, query) if synonyms else None
+    if results.total == 0 and suggestion:
+        retry = build_query(index, suggestion, synonyms=synonyms)
+        results = _run(index, retry, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
+        results = attrs.evolve(results, searched=suggestion)
+    return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
+
+
+def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread) -> Results:
+    try:
+        searcher = index.searcher()
+        columns = index.columns()
+        allowed = _filter_docs(index, specialty, city, doctor, min_rating)
+        weighting = BM25F(**BM25)
+        searcher.weighting = weighting
+        matched = _matching_docs(searcher, plan.query, allowed)
+        counts = {name: tuple(FacetValue(value=v, count=n) for v, n in cols.count(columns, name, matched)) for name in facets}
+        wanted = page * limit
+        if sort == "relevance" and not group_by_thread:
+            ranked = _top(searcher, plan.query, allowed, wanted, columns)
+            total = len(matched)
+        else:
+            ranked = _rank_all(searcher, plan.query, allowed, columns, sort)
+            if group_by_thread:
+                ranked, groups = _group(ranked, columns)
+            total = len(ranked)
+        page_hits = ranked[(page - 1) * limit : wanted]
+        hits = tuple(_hit(index, searcher, docnum, score, plan, columns, groups.get(docnum, 1) if group_by_thread else 1) for docnum, score in page_hits)
+    except MsqaError:
+        raise
+    except Exception as e:  # a damaged file shows up as whatever whoosh trips over
+        raise ix_mod.damaged(index.path, e) from e
+    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit)
+
+
+def _matching_docs(searcher, q, allowed) -> list[int]:
+    docs = searcher.docs_for_query(q)
+    if allowed is not None:
+        return [d for d in docs if d in allowed]
+    return list(docs)
+
+
+def _top(searcher, q, allowed, wanted: int, columns) -> list[tuple[int, float]]:
+    """The best ``wanted`` documents, ties in score broken by answer id.
+
+    Whoosh breaks ties by document number, so fetch past the cut until the scores at
+    the cut are all seen.
+    """
+    fetch = wanted + 1
+    while True:
+        results = searcher.search(q, limit=fetch, filter=allowed, terms=False)
+        scored = [(hit.docnum, hit.score) for hit in results]
+        if len(scored) < fetch or scored[-1][1] < scored[wanted - 1][1]:
+            break
+        fetch *= 2
+    ids = columns.answer_ids
+    scored.sort(key=lambda ds: (-ds[1], ids[ds[0]]))
+    return scored[:wanted]
+
+
+def _rank_all(searcher, q, allowed, columns, sort: str) -> list[tuple[int, float]]:
+    results = searcher.search(q, limit=None, filter=allowed, terms=False)
+    scored = [(hit.docnum, hit.score) for hit in results]
+    ids = columns.answer_ids
+    if sort == "relevance":
+        key = lambda ds: (-ds[1], ids[ds[0]])  # noqa: E731
+    else:
+        first, second = ("rating100", "reviews") if sort == "rating" else ("reviews", "rating100")
+        a, b = columns.arrays[first], columns.arrays[second]
+        key = lambda ds: (-a[ds[0]], -b[ds[0]], -ds[1], ids[ds[0]])  # noqa: E731
+    scored.sort(key=key)
+    return scored
+
+
+def _group(ranked, columns) -> tuple[list[tuple[int, float]], dict[int, int]]:
+    """Keep each thread's first answer in ``ranked``; count each thread's matches."""
+    threads = columns.arrays["thread"]
+    first: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    kept = []
+    for docnum, score in ranked:
+        thread = threads[docnum]
+        if thread not in first:
+            first[thread] = docnum
+            kept.append((docnum, score))
+        sizes[thread] = sizes.get(thread, 0) + 1
+    return kept, {docnum: sizes[threads[docnum]] for docnum, _ in kept}
+
+
+# -- hits and highlights -------------------------------------------------------------
+
+
+def _hit(index, searcher, docnum: int, score: float, plan: Plan, columns, thread_hits: int) -> Hit:
+    import json
+
+    fields = searcher.stored_fields(docnum)
+    thread = json.loads(fields["thread"])
+    card = fields.get("card")
+    return Hit(
+        answer_id=fields["answer_id"],
+        thread_id=fields["thread_id"],
+        thread_title=thread["title"],
+        position=fields["position"],
+        title=fields["title"],
+        body=fields["body"],
+        doctor=from_dict(Doctor, json.loads(card)) if card else None,
+        score=round(float(score), 6),
+        highlights=highlights(fields["body"], plan.highlight),
+        thread_hits=thread_hits,
+    )
+
+
+def highlights(text: str, stems: frozenset[str], top: int = 3, size: int = 240) -> tuple:
+    """Up to ``top`` fragments of ``text`` with the words matching ``stems`` marked.
+
+    Each fragment is a tuple of ``(text, matched)`` pieces, as written in the text.
+    Without a match, the first fragment is the start of the text, unmarked.
+    """
+    analyzer = _stemmed_analyzer()
+    tokens = analyzer(text, chars=True, mode="query", removestops=False)
+    tokens = wh.set_matched_filter(tokens, stems)
+    fragmenter = wh.ContextFragmenter(maxchars=size, surround=size // 3)
+    fragments = wh.top_fragments(fragmenter.fragment_tokens(text, tokens), top, wh.BasicFragmentScorer(), wh.FIRST, minscore=1)
+    result = []
+    for fragment in fragments:
+        pieces, at = [], fragment.startchar
+        for token in fragment.matches:
+            if token.startchar < at:
+                continue
+            if token.startchar > at:
+                pieces.append((text[at:token.startchar], False))
+            pieces.append((text[token.startchar:token.endchar], True))
+            at = token.endchar
+        if at < fragment.endchar:
+            pieces.append((text[at:fragment.endchar], False))
+        result.append(tuple(pieces))
+    if not result and text:
+        cut = text[:size]
+        if len(text) > size:
+            cut = cut.rsplit(" ", 1)[0]
+        result.append(((cut, False),))
+    return tuple(result)
+
+
+# -- suggestions ---------------------------------------------------------------------
+
+
+def _suggest(index, query: str) -> str | None:
+    """The query with each misspelled word replaced by its correction, or None."""
+    speller = _index_speller(index)
+    changed = False
+    out, at = [], 0
+    for word in query_words(query):
+        if not word.raw.isalpha():
+            continue
+        fix = speller.suggest(word.raw)
+        if fix and fix != word.raw:
+            start = query.find(word.typed, at)
+            if start < 0:
+                continue
+            out.append(query[at:start])
+            out.append(_match_case(word.typed, fix))
+            at = start + len(word.typed)
+            changed = True
+    if not changed:
+        return None
+    out.append(query[at:])
+    return "".join(out)
+
+
+def _match_case(typed: str, word: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

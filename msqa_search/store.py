@@ -1,0 +1,188 @@
+"""The on-disk layout of an index folder: generations, the CURRENT pointer and the lock.
+
+An index folder holds one or more generations, each a complete Whoosh index in its own
+sub-folder (``gen-000001``). ``CURRENT`` names the one in use. Every write (a full
+build or an update) makes a new generation beside it, hard-linking the unchanged
+segment files, and publishes it by replacing ``CURRENT`` with an atomic rename. A write
+killed at any moment therefore leaves ``CURRENT`` pointing at a complete generation,
+and readers never see a half-written one. Writers take ``write.lock`` (an OS lock that
+dies with its process, so a kill never leaves it stale).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexWriteError, rebuild_hint
+
+CURRENT = "CURRENT"
+LOCK = "write.lock"
+META = "msqa-index.json"
+_GEN = re.compile(r"gen-(\d{6,})")
+_TMP = re.compile(r"gen-\d{6,}\.tmp-.*")
+
+try:  # POSIX
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+
+def current_generation(root: Path) -> Path | None:
+    """The generation folder ``CURRENT`` names, or None when there is no usable pointer."""
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8", errors="replace").strip()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    return root / name if _GEN.fullmatch(name) else None
+
+
+def require_generation(root: Path) -> Path:
+    """The current generation, or IndexNotFoundError saying what is at ``root`` instead."""
+    if not root.exists():
+        raise IndexNotFoundError(
+            f"no index at {root}. Build one with `msqa-search index --index {root} THREADS...`"
+            " (or build_index() in Python).",
+            path=root,
+        )
+    if not root.is_dir():
+        raise IndexNotFoundError(f"{root} is a file, not an index folder. {rebuild_hint(root)}", path=root)
+    generation = current_generation(root)
+    if generation is None and (root / CURRENT).exists():
+        raise IndexDamagedError(f"the index at {root} is damaged ({CURRENT} is garbled). {rebuild_hint(root)}", path=root)
+    if generation is None:
+        raise IndexNotFoundError(
+            f"{root} holds no msqa-search index (no {CURRENT} file). {rebuild_hint(root)}", path=root
+        )
+    return generation
+
+
+@contextlib.contextmanager
+def write_lock(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the index's write lock, waiting up to ``timeout`` seconds for it.
+
+    Raises:
+        IndexLockedError: another process held it for the whole wait.
+        IndexWriteError: the lock file cannot be created (read-only folder...).
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise write_error(root, e) from e
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(
+                    f"another process is writing the index at {root} and did not finish"
+                    f" within {timeout:g} s; try again when it is done",
+                    path=root,
+                    timeout=timeout,
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def write_error(root: Path, error: OSError) -> IndexWriteError:
+    """An IndexWriteError that says why the OS refused and that the old index is intact."""
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exhausted",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }.get(error.errno or 0, error.strerror or str(error))
+    return IndexWriteError(
+        f"cannot write the index at {root}: {reason}. The previous index, if any, is"
+        " unchanged; free space or fix permissions, then run the command again.",
+        path=root,
+    )
+
+
+def new_generation(root: Path) -> tuple[Path, Path]:
+    """A fresh temporary folder for the next generation, and the name it will get."""
+    numbers = [int(m[1]) for p in root.iterdir() if (m := _GEN.match(p.name))]
+    final = root / f"gen-{max(numbers, default=0) + 1:06d}"
+    tmp = root / f"{final.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    return tmp, final
+
+
+def link_files(source: Path, target: Path) -> None:
+    """Hard-link (or copy, where links are not possible) every file of ``source``."""
+    for item in source.iterdir():
+        if item.is_file() and not item.name.endswith(".tmp") and item.name != "MAIN_WRITELOCK":
+            try:
+                os.link(item, target / item.name)
+            except OSError:
+                shutil.copy2(item, target / item.name)
+
+
+def publish(root: Path, tmp: Path, final: Path) -> None:
+    """Make a finished generation current: rename it, then swap the pointer atomically."""
+    os.replace(tmp, final)
+    pointer = root / f"{CURRENT}.tmp-{os.getpid()}"
+    pointer.write_text(final.name + "\n", encoding="utf-8")
+    os.replace(pointer, root / CURRENT)
+
+
+def clean(root: Path, keep_previous: bool = True) -> None:
+    """Remove stale temporary folders and all but the current (and previous) generation.
+
+    Only called under the write lock, so every temporary folder found is left over from
+    a write that was killed. The previous generation is kept so that a reader that
+    opened it just before a swap can finish its search.
+    """
+    current = current_generation(root)
+    gens = sorted((p for p in root.iterdir() if _GEN.fullmatch(p.name)), key=lambda p: p.name)
+    keep = {current.name} if current else set()
+    if keep_previous and current is not None:
+        older = [p for p in gens if p.name < current.name]
+        if older:
+            keep.add(older[-1].name)
+    for path in root.iterdir():
+        stale = (_GEN.fullmatch(path.name) and path.name not in keep) or _TMP.fullmatch(path.name)
+        stale = stale or path.name.startswith(f"{CURRENT}.tmp-")
+        if stale:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def write_meta(folder: Path, meta: dict) -> None:
+    (folder / META).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_meta(folder: Path) -> dict:
+    return json.loads((folder / META).read_text(encoding="utf-8"))
