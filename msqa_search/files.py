@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import ParseError
@@ -123,10 +123,18 @@ def read_threads(
     Returns:
         The threads, in a stable order: files as given, each folder sorted by path.
     """
+    return list(iter_threads(find_thread_files(paths, on_problem=on_problem), on_problem=on_problem))
+
+
+def iter_threads(
+    files: Iterable[Path],
+    *,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> Iterator[Thread]:
+    """Read the given thread files one by one, skipping (and reporting) bad ones."""
     report = on_problem or (lambda problem: None)
-    threads: list[Thread] = []
     ids: dict[str, Path] = {}
-    for file in find_thread_files(paths, on_problem=report):
+    for file in files:
         try:
             thread = read_thread(file)
         except ParseError as e:
@@ -136,5 +144,4 @@ def read_threads(
             report(Problem(path=str(file), message=f"thread id {thread.id!r} was already read from {ids[thread.id]}; skipped"))
             continue
         ids[thread.id] = file
-        threads.append(thread)
-    return threads
+        yield thread

@@ -155,6 +155,8 @@ class Results:
     when the typed query had no hits)."""
     page: int = 1
     limit: int = 10
+    group_by_thread: bool = False
+    """True when hits are one per thread and ``total`` counts threads."""
     elapsed: float = 0.0
     """Seconds spent searching."""
 

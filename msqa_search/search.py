@@ -387,7 +387,7 @@ def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, s
         raise
     except Exception as e:  # a damaged file shows up as whatever whoosh trips over
         raise ix_mod.damaged(index.path, e) from e
-    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit)
+    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit, group_by_thread=group_by_thread)
 
 
 def _matching_docs(searcher, q, allowed) -> list[int]:

@@ -246,7 +246,12 @@ class Speller:
         Returns:
             The lowercased correction; None when the word is known, shorter than 4
             letters, not purely alphabetic (numbers, "co2"), or has no candidate.
+
+        Raises:
+            ValueError: ``max_distance`` is negative.
         """
+        if max_distance < 0:
+            raise ValueError(f"max_distance must be >= 0, not {max_distance}")
         word = word.lower()
         if len(word) < MIN_LENGTH or not word.isalpha() or self.is_known(word):
             return None
