@@ -10,6 +10,7 @@
     x IndexWriteError    (path): the index could not be written (disk full, read-only)
     x UnsafeIndexError   (path, file): index files writable by other users
   x QuerySyntaxError     (query, hint)
+  x SynonymFileError     (source, line): a bad line in a synonym file (synonyms.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
   x AnswerNotFoundError  (answer_id)
 """
