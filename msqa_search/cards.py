@@ -120,11 +120,25 @@ def parse_place(line: str) -> Place | None:
     for specialty in specialties():
         key = specialty.casefold()
         if folded == key:
-            return Place(None, line, True)
-        if folded.endswith(" " + key):
+            city, written = None, line
+        elif folded.endswith(" " + key):
             cut = len(line) - len(key)
-            return Place(line[:cut].strip() or None, line[cut:], True)
+            city, written = line[:cut].strip(), line[cut:]
+        else:
+            continue
+        # Cards capitalise both parts; "Ask your neurologist" is a title, not a place.
+        if written[:1].isupper() and (not city or _capitalised(city)):
+            return Place(city or None, written, True)
+        return None
     return None
+
+
+_CITY_LINKS = {"&", "-", "de", "del", "la", "le", "du", "of", "on", "upon", "sur", "am", "an", "der"}
+
+
+def _capitalised(city: str) -> bool:
+    """True when every word of ``city`` starts with a capital or digit, or links words."""
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _CITY_LINKS for w in city.split())
 
 
 def guess_place(line: str) -> Place | None:
@@ -136,7 +150,7 @@ def guess_place(line: str) -> Place | None:
     words = line.split()
     if not 1 <= len(words) <= 8 or line[-1] in ".,;:!?" or len(line) > 80:
         return None
-    if not all(w[0].isupper() or w in {"&", "-", "of", "de", "la"} for w in words):
+    if not _capitalised(line):
         return None
     return Place(" ".join(words[:-1]) or None, words[-1], False)
 

@@ -78,6 +78,10 @@ def parse_thread(text: str, *, thread_id: str | None = None, source: str | None 
         ) from e
 
 
+def _junk(line: str) -> bool:
+    return cards.is_site_line(line) or cards.VOTE_LINE.fullmatch(line) is not None
+
+
 def clean_line(line: str) -> str:
     """Fold every run of white space (no-break spaces too) into one space and strip."""
     return _SPACES.sub(" ", _CONTROL.sub(" ", line)).strip()
@@ -107,10 +111,12 @@ class _Parser:
             raise self.error(f"binary data ({controls} control characters), not a thread page")
         lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
-        start = next((i for i, ln in enumerate(lines) if ln and not cards.is_site_line(ln)), None)
+        start = next((i for i, ln in enumerate(lines) if ln and not _junk(ln)), None)
         if start is None:
             raise self.error("no question title: only site lines")
         title = lines[start]
+        if cards.header_count(title)[0] or cards.FOOTER_START.match(title):
+            raise self.error(f"no question title: the page starts with {title[:40]!r}", start + 1)
         if len(title) > MAX_TITLE:
             raise self.error(
                 f"the first line is {len(title):,} characters long; a question title is one short line",
