@@ -7,6 +7,8 @@ arrays kept beside each segment.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -14,7 +16,7 @@ import shutil
 import stat
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -39,6 +41,8 @@ from .model import Answer, Doctor, Results, Thread, from_dict, to_dict
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
+#: Memory for a writer's postings before it spills sorted runs to disk.
+WRITER_MB = 512
 #: Segments an index may have before an update merges them.
 MAX_SEGMENTS = 10
 INDEX_NAME = "MAIN"
@@ -53,7 +57,8 @@ STOP_WORDS = frozenset(
 )
 NEGATIONS = frozenset("no not nor never none without cannot against".split())
 # "Ms." as a title before a name is its own token, so it never matches MS the disease.
-TOKEN_PATTERN = r"Ms\.(?=\s+[A-Z])|\w+(?:\.?\w+)*"
+# The title keeps the one space after it ("ms " / "ms. "), which no other token has.
+TOKEN_PATTERN = r"Ms\.?[ \n](?=[A-Z][a-z])|\w+(?:\.?\w+)*"
 
 
 def text_analyzer(stem: bool = True):
@@ -76,7 +81,7 @@ def make_schema() -> Schema:
     return Schema(
         answer_id=ID(stored=True, unique=True, sortable=True),
         thread_id=ID(stored=True),
-        position=NUMERIC(int, stored=True),
+        position=STORED(),
         title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
         body=TEXT(analyzer=stemmed, stored=True),
         question=TEXT(analyzer=stemmed, field_boost=0.5),
@@ -84,14 +89,46 @@ def make_schema() -> Schema:
         doctor_key=_key_field(),
         specialty=_key_field(),
         city=_key_field(),
-        rating=NUMERIC(float, stored=False),
-        reviews=NUMERIC(int),
+        # One term per value (shift_step=0): few distinct values, so range queries stay
+        # quick, and each answer adds one posting instead of sixteen.
+        rating=NUMERIC(float, shift_step=0),
+        reviews=NUMERIC(int, shift_step=0),
         card=STORED(),
         thread=STORED(),
     )
 
 
 SCHEMA = make_schema()
+
+
+def _remember_missing_columns() -> None:
+    """Stop Whoosh from asking the file system, per posting, for a column that is absent.
+
+    While writing a segment, Whoosh looks up each posting's field length; for fields
+    without lengths (ids, numbers) it checks that the column file exists every time,
+    without remembering the answer: an ``os.stat`` per posting, about a quarter of a
+    build's time. Segments never change once written, so a missing column stays missing.
+    """
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    if getattr(W3PerDocReader, "_msqa_patched", False):
+        return
+    original = W3PerDocReader._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_msqa_missing", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    W3PerDocReader._cached_reader = _cached_reader
+    W3PerDocReader._msqa_patched = True
+
+
+_remember_missing_columns()
 
 
 @attrs.frozen(kw_only=True)
@@ -214,7 +251,7 @@ def build_index(
         try:
             storage = FileStorage(str(tmp))
             ix = storage.create_index(SCHEMA, indexname=INDEX_NAME)
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=WRITER_MB)
             batch = _Batch(writer)
             try:
                 for thread in threads:
@@ -302,7 +339,7 @@ VOCABULARY = "vocabulary.tsv"
 
 def _save_vocabulary(folder: Path, vocabulary: Counter) -> None:
     lines = (f"{word}\t{n}\n" for word, n in sorted(vocabulary.items()))
-    (folder / VOCABULARY).write_text("".join(lines), encoding="utf-8")
+    store.write_file(folder / VOCABULARY, "".join(lines))
 
 
 def load_vocabulary(folder: Path) -> Counter:
@@ -352,10 +389,36 @@ def _open_generation(root: Path, generation: Path):
             f" msqa-search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
             path=root, found=found, expected=SCHEMA_VERSION,
         )
-    try:
+    with damage_guard(root):
         return FileStorage(str(generation)).open_index(indexname=INDEX_NAME)
-    except Exception as e:  # whoosh raises many kinds of errors on damaged files
-        raise damaged(root, e) from e
+
+
+@contextlib.contextmanager
+def damage_guard(root: Path) -> Iterator[None]:
+    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError.
+
+    Whoosh leaves files open when it fails half-way through reading them; they are
+    closed here instead of warning later from whatever code runs next.
+    """
+    try:
+        yield
+    except MsqaError:
+        raise
+    except Exception as e:  # noqa: BLE001 - damaged files raise anything
+        _close_files(e.__traceback__)
+        raise damaged(root, e) from None
+
+
+def _close_files(tb) -> None:
+    """Close the files that the frames of a traceback had open."""
+    from whoosh.filedb.structfile import StructFile
+
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, (StructFile, io.IOBase)):
+                with contextlib.suppress(Exception):
+                    value.close()
+        tb = tb.tb_next
 
 
 def damaged(root: Path, error: BaseException) -> IndexDamagedError:
@@ -432,10 +495,8 @@ class SearchIndex:
         """The open Whoosh searcher (for the search module)."""
         self._refresh()
         if self._searcher is None:
-            try:
+            with damage_guard(self.path):
                 self._searcher = self._ix.searcher()
-            except Exception as e:
-                raise damaged(self.path, e) from e
         return self._searcher
 
     def columns(self) -> cols.Columns:
@@ -509,10 +570,8 @@ class SearchIndex:
         from whoosh.query import Term
 
         (field, value), = terms.items()
-        try:
+        with damage_guard(self.path):
             return [searcher.stored_fields(d) for d in searcher.docs_for_query(Term(field, value))]
-        except Exception as e:
-            raise damaged(self.path, e) from e
 
     def stats(self) -> IndexStats:
         """Counts of what the index holds."""
@@ -573,7 +632,7 @@ class SearchIndex:
                 thread = arrays.tables["thread"][arrays.arrays["thread"][docnum]]
                 existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
         ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=WRITER_MB)
         batch = _Batch(writer)
         counts = Counter()
         try:

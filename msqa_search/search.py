@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import attrs
+from whoosh import collectors as wc
 from whoosh import highlight as wh
 from whoosh import qparser, query as wq
 from whoosh.scoring import BM25F
@@ -165,10 +166,43 @@ def _typo_variants(index, word: str) -> list[str]:
 
 @attrs.frozen
 class Plan:
-    """What will be searched: the Whoosh query, and the stems to highlight."""
+    """What will be searched: the Whoosh query, and what to highlight in the body."""
 
     query: wq.Query
-    highlight: frozenset[str]
+    terms: frozenset[str]
+    """Stems to mark wherever they stand."""
+    phrases: frozenset[tuple[str, ...]]
+    """Stem sequences to mark only where they stand together."""
+    patterns: tuple[wq.Query, ...] = ()
+    """Wildcard and prefix leaves, expanded against the index when highlighting."""
+
+
+def _highlight_plan(q: wq.Query) -> tuple[set, set, list]:
+    terms: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    patterns: list[wq.Query] = []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if node.is_leaf():
+            if getattr(node, "fieldname", None) not in TEXT_FIELDS:
+                return
+            if isinstance(node, wq.Term):
+                terms.add(node.text)
+            elif isinstance(node, wq.Phrase):
+                phrases.add(tuple(node.words))
+            else:
+                patterns.append(node)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return terms, phrases, patterns
 
 
 def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
@@ -195,28 +229,50 @@ def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
             "the query has no words to search for", query=text,
             hint="Function words such as 'the' or 'can' and lone operators are not searched; add a word that carries meaning",
         )
-    stems = frozenset(t for f, t in q.iter_all_terms() if f in TEXT_FIELDS and isinstance(t, str))
-    return Plan(q, stems)
+    terms, phrases, patterns = _highlight_plan(q)
+    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns))
 
 
 def _plain_query(index, text: str, table, typos: bool) -> wq.Query | None:
+    """Every word optional; each word (or phrase with synonyms) is one concept.
+
+    A concept scores as the best of its alternatives (the words typed, their synonyms,
+    their misspellings in the corpus), never their sum, so an answer that matches more
+    of the words typed ranks above one that matches one word in several ways.
+    """
     words = query_words(text)
     if not words:
         return None
     stems = [w.stem for w in words]
-    clauses: list[wq.Query] = []
-    for word in dict.fromkeys(words):
-        alternatives = _across_fields([word.stem])
+    spans = {start: (end, phrases) for start, end, phrases in _expansions(stems, table)}
+    concepts: list[wq.Query] = []
+    seen: set[str] = set()
+    for i, word in enumerate(words):
+        span = spans.get(i)
+        if span is not None and span[0] - i > 1:
+            # A phrase with synonyms ("multiple sclerosis" = MS): its words stay
+            # concepts of their own, and the phrase or a synonym adds one more.
+            end, phrases = span
+            concepts.append(_best_of([_across_fields(stems[i:end]),
+                                      *(_across_fields(p, SYNONYM_BOOST) for p in phrases)]))
+            span = None
+        if word.stem in seen:
+            continue
+        seen.add(word.stem)
+        alternatives = [_across_fields([word.stem])]
+        if span is not None:
+            alternatives += [_across_fields(p, SYNONYM_BOOST) for p in span[1]]
         if typos:
-            for variant in _typo_variants(index, word.raw)[:8]:
-                alternatives += _across_fields([stem(variant)], TYPO_BOOST)
-        clauses.append(wq.Or(alternatives))
-    for start, end, phrases in _expansions(stems, table):
-        alternatives = [q for p in phrases for q in _across_fields(p, SYNONYM_BOOST)]
-        if end - start > 1:
-            alternatives += _across_fields(stems[start:end])
-        clauses.append(wq.Or(alternatives))
-    return wq.Or(clauses)
+            alternatives += [_across_fields([stem(v)], TYPO_BOOST) for v in _typo_variants(index, word.raw)[:8]]
+        concepts.append(_best_of(alternatives))
+    return wq.Or(concepts)
+
+
+def _best_of(alternatives: list[list[wq.Query]]) -> wq.Query:
+    """Score as the best-scoring alternative; each alternative sums over the fields."""
+    if len(alternatives) == 1:
+        return wq.Or(alternatives[0])
+    return wq.DisjunctionMax([wq.Or(fields) for fields in alternatives])
 
 
 @lru_cache(maxsize=1)
@@ -237,10 +293,26 @@ def _parse_expert(text: str, table) -> wq.Query | None:
             f"cannot understand the query ({e})", query=text,
             hint='Check that quotes and brackets are balanced, or search plain words',
         ) from e
-    q = q.normalize()
+    q = _and_not(q.normalize())
     if table:
         q = _with_synonyms(q, table)
     return q
+
+
+def _and_not(q: wq.Query) -> wq.Query:
+    """Read ``a NOT b`` as "a but not b": Whoosh's OR grouping makes it "a or not b"."""
+    if isinstance(q, wq.Or):
+        children = [_and_not(c) for c in q.subqueries]
+        excluded = [c.query for c in children if isinstance(c, wq.Not)]
+        kept = [c for c in children if not isinstance(c, wq.Not)]
+        if excluded and kept:
+            positive = kept[0] if len(kept) == 1 else wq.Or(kept, boost=q.boost)
+            negative = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
+            return wq.AndNot(positive, negative)
+        return q.__class__(children, boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(_and_not)
 
 
 def _with_synonyms(q: wq.Query, table) -> wq.Query:
@@ -253,6 +325,8 @@ def _with_synonyms(q: wq.Query, table) -> wq.Query:
         return q
     if isinstance(q, wq.Not):
         return q  # an excluded word excludes only itself
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_with_synonyms(q.a, table), q.b)
     if q.is_leaf():
         return q
     return q.apply(lambda child: _with_synonyms(child, table))
@@ -338,8 +412,8 @@ def search(
         specialty, city, doctor: keep only answers with this value (any case);
             "unknown" keeps answers without one.
         min_rating: keep only answers whose doctor is rated at least this (0-5).
-        sort: "relevance", "rating" or "reviews" (highest first; ties by relevance,
-            then answer id).
+        sort: "relevance", "rating" or "reviews" (highest first; ties by the other
+            of rating and reviews, then relevance, then answer id).
         facets: which facet counts to return, counted over all matches.
         group_by_thread: one hit per thread (its best answer); ``total`` then
             counts threads.
@@ -363,31 +437,66 @@ def search(
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread) -> Results:
-    try:
+def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets,
+         group_by_thread) -> Results:
+    with ix_mod.damage_guard(index.path):
         searcher = index.searcher()
         columns = index.columns()
+        searcher.weighting = BM25F(**BM25)
         allowed = _filter_docs(index, specialty, city, doctor, min_rating)
-        weighting = BM25F(**BM25)
-        searcher.weighting = weighting
-        matched = _matching_docs(searcher, plan.query, allowed)
-        counts = {name: tuple(FacetValue(value=v, count=n) for v, n in cols.count(columns, name, matched)) for name in facets}
+        if allowed is not None and not allowed:
+            matched, ranked = [], []
+        else:
+            matched = _matching_docs(searcher, plan.query, allowed)
+        counts = {
+            name: tuple(FacetValue(value=v, count=n) for v, n in cols.count(columns, name, matched))
+            for name in facets
+        }
         wanted = page * limit
-        if sort == "relevance" and not group_by_thread:
-            ranked = _top(searcher, plan.query, allowed, wanted, columns)
-            total = len(matched)
+        groups: dict[int, int] = {}
+        if not matched:
+            ranked, total = [], 0
+        elif sort == "relevance" and not group_by_thread:
+            ranked, total = _top(searcher, plan.query, allowed, wanted, columns), len(matched)
         else:
             ranked = _rank_all(searcher, plan.query, allowed, columns, sort)
             if group_by_thread:
                 ranked, groups = _group(ranked, columns)
             total = len(ranked)
-        page_hits = ranked[(page - 1) * limit : wanted]
-        hits = tuple(_hit(index, searcher, docnum, score, plan, columns, groups.get(docnum, 1) if group_by_thread else 1) for docnum, score in page_hits)
-    except MsqaError:
-        raise
-    except Exception as e:  # a damaged file shows up as whatever whoosh trips over
-        raise ix_mod.damaged(index.path, e) from e
-    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit, group_by_thread=group_by_thread)
+        terms = plan.terms | _expand_patterns(searcher, plan.patterns)
+        hits = tuple(
+            _hit(searcher, docnum, score, plan, terms, groups.get(docnum, 1))
+            for docnum, score in ranked[(page - 1) * limit : wanted]
+        )
+    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
+                   group_by_thread=group_by_thread)
+
+
+def _collect(searcher, q, allowed, limit: int | None) -> list[tuple[int, float]]:
+    """Scored matches, best first. ``limit=None`` scores them all.
+
+    Whoosh's top-N collector periodically drops sub-queries it thinks cannot reach the
+    N-th score; with phrases among the alternatives it drops real top hits, so that
+    pruning is off (``replace=0``).
+    """
+    if limit is None:
+        collector = wc.UnlimitedCollector()
+    else:
+        collector = wc.TopCollector(limit=limit, replace=0)
+    if allowed is not None:
+        collector = wc.FilterCollector(collector, allow=allowed)
+    searcher.search_with_collector(q, collector)
+    return [(hit.docnum, hit.score) for hit in collector.results()]
+
+
+def _expand_patterns(searcher, patterns) -> frozenset[str]:
+    found: set[str] = set()
+    reader = searcher.reader()
+    for pattern in patterns:
+        for field, text in pattern.existing_terms(reader, expand=True):
+            if field in TEXT_FIELDS:
+                found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(found)
 
 
 def _matching_docs(searcher, q, allowed) -> list[int]:
@@ -405,8 +514,7 @@ def _top(searcher, q, allowed, wanted: int, columns) -> list[tuple[int, float]]:
     """
     fetch = wanted + 1
     while True:
-        results = searcher.search(q, limit=fetch, filter=allowed, terms=False)
-        scored = [(hit.docnum, hit.score) for hit in results]
+        scored = _collect(searcher, q, allowed, fetch)
         if len(scored) < fetch or scored[-1][1] < scored[wanted - 1][1]:
             break
         fetch *= 2
@@ -416,8 +524,7 @@ def _top(searcher, q, allowed, wanted: int, columns) -> list[tuple[int, float]]:
 
 
 def _rank_all(searcher, q, allowed, columns, sort: str) -> list[tuple[int, float]]:
-    results = searcher.search(q, limit=None, filter=allowed, terms=False)
-    scored = [(hit.docnum, hit.score) for hit in results]
+    scored = _collect(searcher, q, allowed, None)
     ids = columns.answer_ids
     if sort == "relevance":
         key = lambda ds: (-ds[1], ids[ds[0]])  # noqa: E731
@@ -447,7 +554,7 @@ def _group(ranked, columns) -> tuple[list[tuple[int, float]], dict[int, int]]:
 # -- hits and highlights -------------------------------------------------------------
 
 
-def _hit(index, searcher, docnum: int, score: float, plan: Plan, columns, thread_hits: int) -> Hit:
+def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int) -> Hit:
     import json
 
     fields = searcher.stored_fields(docnum)
@@ -462,22 +569,31 @@ def _hit(index, searcher, docnum: int, score: float, plan: Plan, columns, thread
         body=fields["body"],
         doctor=from_dict(Doctor, json.loads(card)) if card else None,
         score=round(float(score), 6),
-        highlights=highlights(fields["body"], plan.highlight),
+        highlights=highlights(fields["body"], terms, plan.phrases),
         thread_hits=thread_hits,
     )
 
 
-def highlights(text: str, stems: frozenset[str], top: int = 3, size: int = 240) -> tuple:
-    """Up to ``top`` fragments of ``text`` with the words matching ``stems`` marked.
+def highlights(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset(),
+               top: int = 3, size: int = 240) -> tuple:
+    """Up to ``top`` fragments of ``text`` with the matching words marked, as written.
 
-    Each fragment is a tuple of ``(text, matched)`` pieces, as written in the text.
-    Without a match, the first fragment is the start of the text, unmarked.
+    A stem in ``terms`` is marked wherever it stands; the stems of a phrase only where
+    they stand together. Each fragment is a tuple of ``(text, matched)`` pieces. Without
+    a match, the one fragment is the start of the text, unmarked.
     """
-    analyzer = _stemmed_analyzer()
-    tokens = analyzer(text, chars=True, mode="query", removestops=False)
-    tokens = wh.set_matched_filter(tokens, stems)
+    tokens = [t.copy() for t in _stemmed_analyzer()(text, chars=True, positions=True, removestops=False)]
+    for token in tokens:
+        token.matched = token.text in terms
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if all(tokens[i + k].text == phrase[k] for k in range(n)):
+                for k in range(n):
+                    tokens[i + k].matched = True
     fragmenter = wh.ContextFragmenter(maxchars=size, surround=size // 3)
-    fragments = wh.top_fragments(fragmenter.fragment_tokens(text, tokens), top, wh.BasicFragmentScorer(), wh.FIRST, minscore=1)
+    fragments = wh.top_fragments(fragmenter.fragment_tokens(text, iter(tokens)), top,
+                                 wh.BasicFragmentScorer(), wh.FIRST, minscore=1)
     result = []
     for fragment in fragments:
         pieces, at = [], fragment.startchar

@@ -180,8 +180,16 @@ def clean(root: Path, keep_previous: bool = True) -> None:
                     path.unlink()
 
 
+def write_file(path: Path, text: str) -> None:
+    """Write a new file in place of ``path`` (a new inode: never through a hard link
+    that an older generation shares)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def write_meta(folder: Path, meta: dict) -> None:
-    (folder / META).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_file(folder / META, json.dumps(meta, indent=1, sort_keys=True) + "\n")
 
 
 def read_meta(folder: Path) -> dict:
