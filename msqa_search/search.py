@@ -21,7 +21,8 @@ from whoosh.scoring import BM25F
 
 from . import columns as cols
 from . import index as ix_mod
-from .errors import MsqaError, QuerySyntaxError, SearchOptionError
+from . import index_schema
+from .errors import QuerySyntaxError, SearchOptionError
 from .model import Doctor, FacetValue, Hit, Results, from_dict
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
 from .synonyms import load_synonyms
@@ -54,12 +55,12 @@ class Word:
 
 @lru_cache(maxsize=1)
 def _raw_analyzer():
-    return ix_mod.text_analyzer(stem=False)
+    return index_schema.text_analyzer(stem=False)
 
 
 @lru_cache(maxsize=1)
 def _stemmed_analyzer():
-    return ix_mod.text_analyzer()
+    return index_schema.text_analyzer()
 
 
 @lru_cache(maxsize=65536)
@@ -277,7 +278,7 @@ def _best_of(alternatives: list[list[wq.Query]]) -> wq.Query:
 
 @lru_cache(maxsize=1)
 def _parser():
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), ix_mod.SCHEMA, fieldboosts=None, group=qparser.OrGroup)
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), index_schema.SCHEMA, fieldboosts=None, group=qparser.OrGroup)
     parser.add_plugin(qparser.PlusMinusPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
     return parser

@@ -1,0 +1,270 @@
+"""Writing an index: full builds, updates, and what each generation holds beside Whoosh's
+files (the columns of each segment, the vocabulary, the meta file).
+
+See store.py for the folder layout that makes every write all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+from pathlib import Path
+
+import attrs
+from whoosh.filedb.filestore import FileStorage
+
+from . import columns as cols
+from . import store
+from .errors import IndexProblem
+from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document
+from .model import Doctor, Thread, from_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import SearchIndex
+
+LOCK_TIMEOUT = 10.0
+#: Memory for a writer's postings before it spills sorted runs to disk.
+WRITER_MB = 512
+#: Segments an index may have before an update merges them.
+MAX_SEGMENTS = 10
+
+
+@attrs.frozen(kw_only=True)
+class UpdateSummary:
+    """What a build or an update changed, counted in threads and answers."""
+
+    threads_added: int = 0
+    threads_replaced: int = 0
+    answers_added: int = 0
+    answers_replaced: int = 0
+    answers_removed: int = 0
+
+
+_WORD = re.compile(r"\w+")
+
+
+class _Batch:
+    """Adds threads' answers to a Whoosh writer, collecting columns and vocabulary."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+        self.columns = cols.ColumnsBuilder()
+        self.vocabulary: Counter[str] = Counter()
+        self.threads = 0
+
+    def add(self, thread: Thread) -> None:
+        self.threads += 1
+        for answer in thread.answers:
+            fields = document(thread, answer)
+            self.writer.add_document(**fields)
+            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor))
+            text = f"{answer.title} {answer.body} {fields['question']}".lower()
+            self.vocabulary.update(set(_WORD.findall(text)))
+
+
+def build_index(
+    threads: Iterable[Thread],
+    path: str | os.PathLike[str],
+    *,
+    lock_timeout: float = LOCK_TIMEOUT,
+    on_thread: Callable[[Thread], None] | None = None,
+) -> SearchIndex:
+    """Build a new index of ``threads`` at ``path``, replacing any index there.
+
+    The index is written beside the old one and swapped in only when complete: a
+    failed or interrupted build leaves the previous index as it was.
+
+    Args:
+        threads: the threads to index (any iterable; read once).
+        path: the index folder; created if missing. It must be empty or an index.
+        lock_timeout: seconds to wait while another process writes this index.
+        on_thread: called after each thread is added (for progress reports).
+
+    Raises:
+        IndexLockedError: another process kept the index locked for ``lock_timeout``.
+        IndexWriteError: the index could not be written (disk full, read-only...).
+        IndexProblem: ``path`` is a non-empty folder that holds no index.
+    """
+    root = Path(path)
+    _refuse_foreign(root)
+    with store.write_lock(root, lock_timeout):
+        store.clean(root)
+        tmp, final = _new_generation(root)
+        try:
+            storage = FileStorage(str(tmp))
+            ix = storage.create_index(SCHEMA, indexname=INDEX_NAME)
+            writer = ix.writer(limitmb=WRITER_MB)
+            batch = _Batch(writer)
+            try:
+                for thread in threads:
+                    batch.add(thread)
+                    if on_thread is not None:
+                        on_thread(thread)
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                raise
+            _finish_generation(ix, tmp, batch, previous_vocabulary=None)
+            store.publish(root, tmp, final)
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise store.write_error(root, e) from e
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        store.clean(root)
+    from .index import open_index
+
+    return open_index(root)
+
+
+def _refuse_foreign(root: Path) -> None:
+    if root.is_file():
+        raise IndexProblem(f"{root} is a file; give a folder for the index", path=root)
+    if root.is_dir() and store.current_generation(root) is None:
+        foreign = [p.name for p in root.iterdir() if not p.name.startswith(("gen-", store.LOCK, store.CURRENT))]
+        if foreign:
+            raise IndexProblem(
+                f"{root} is not empty and holds no msqa-search index (it has {foreign[0]!r});"
+                " choose a new or empty folder for the index, so that nothing in it is lost",
+                path=root,
+            )
+
+
+def _new_generation(root: Path) -> tuple[Path, Path]:
+    try:
+        return store.new_generation(root)
+    except OSError as e:
+        raise store.write_error(root, e) from e
+
+
+def _finish_generation(ix, folder: Path, batch: _Batch | None, previous_vocabulary: Counter | None) -> None:
+    """Write the columns of new segments, the vocabulary and the meta file."""
+    segments = ix._segments()
+    for segment in segments:
+        target = folder / columns_name(segment)
+        if target.exists():
+            continue
+        if batch is not None and segment.doc_count_all() == batch.columns.size:
+            # The only new segment holds exactly this batch's documents, in order.
+            cols.save(batch.columns.build(), target)
+        else:
+            cols.save(_columns_from_segment(ix, segment), target)
+    vocabulary = Counter(previous_vocabulary or ())
+    if batch is not None:
+        vocabulary.update(batch.vocabulary)
+    _save_vocabulary(folder, vocabulary)
+    store.write_meta(folder, {"schema": SCHEMA_VERSION, "written": time.time()})
+
+
+def columns_name(segment) -> str:
+    return f"{segment.segment_id()}.msqa-columns"
+
+
+def _columns_from_segment(ix, segment) -> cols.Columns:
+    """Columns of a segment we did not write in order (a merge): read its stored fields."""
+    from whoosh.reading import SegmentReader
+
+    builder = cols.ColumnsBuilder()
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        for docnum in range(reader.doc_count_all()):
+            fields = reader.stored_fields(docnum)
+            card = fields.get("card")
+            doctor = from_dict(Doctor, json.loads(card)) if card else None
+            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor))
+    finally:
+        reader.close()
+    return builder.build()
+
+
+VOCABULARY = "vocabulary.tsv"
+
+
+def _save_vocabulary(folder: Path, vocabulary: Counter) -> None:
+    lines = (f"{word}\t{n}\n" for word, n in sorted(vocabulary.items()))
+    store.write_file(folder / VOCABULARY, "".join(lines))
+
+
+def load_vocabulary(folder: Path) -> Counter:
+    """Raw (unstemmed) words of the index with the number of answers holding them."""
+    vocabulary: Counter[str] = Counter()
+    try:
+        text = (folder / VOCABULARY).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return vocabulary
+    for line in text.splitlines():
+        word, _, n = line.partition("\t")
+        if n.isdigit():
+            vocabulary[word] = int(n)
+    return vocabulary
+
+
+
+
+def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: float,
+                      on_thread: Callable[[Thread], None] | None, open_generation) -> UpdateSummary:
+    """Write the current generation plus ``threads`` as a new generation, and publish it."""
+    with store.write_lock(root, lock_timeout):
+        store.clean(root)
+        base = store.require_generation(root)
+        ix = open_generation(base)
+        tmp, final = _new_generation(root)
+        try:
+            store.link_files(base, tmp)
+            summary = _write_update(ix, tmp, base, threads, on_thread)
+            store.publish(root, tmp, final)
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise store.write_error(root, e) from e
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        store.clean(root)
+    return summary
+
+
+def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSummary:
+    with old_ix.searcher() as old:
+        existing: dict[str, set[str]] = {}
+        arrays = cols.concat([cols.load(base / columns_name(s)) for s in old_ix._segments()])
+        for docnum in old.reader().all_doc_ids():
+            thread = arrays.tables["thread"][arrays.arrays["thread"][docnum]]
+            existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
+    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
+    writer = ix.writer(limitmb=WRITER_MB)
+    batch = _Batch(writer)
+    counts = Counter()
+    try:
+        seen: set[str] = set()
+        for thread in threads:
+            if thread.id in seen:
+                continue  # the first copy of a thread id wins, as in read_threads
+            seen.add(thread.id)
+            old_ids = existing.get(thread.id)
+            if old_ids is not None:
+                writer.delete_by_term("thread_id", thread.id)
+                new_ids = {a.id for a in thread.answers}
+                counts["threads_replaced"] += 1
+                counts["answers_replaced"] += len(old_ids & new_ids)
+                counts["answers_added"] += len(new_ids - old_ids)
+                counts["answers_removed"] += len(old_ids - new_ids)
+            else:
+                counts["threads_added"] += 1
+                counts["answers_added"] += len(thread.answers)
+            batch.add(thread)
+            if on_thread is not None:
+                on_thread(thread)
+        merge = len(ix._segments()) + 1 > MAX_SEGMENTS
+        writer.commit(merge=merge)
+    except BaseException:
+        writer.cancel()
+        raise
+    _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base))
+    return UpdateSummary(**counts)
