@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, present
-from .errors import IndexNotFoundError, MsqaError, QuerySyntaxError
+from .errors import IndexNotFoundError, MsqaError
 from .model import Problem, to_dict
 
 FACET_NAMES = ("specialty", "city", "rating", "doctor")
@@ -49,8 +49,6 @@ class MsqaGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except QuerySyntaxError as e:
-            raise Failure(f"{e}\nWrite the words without operators, or see `msqa-search search --help`.") from e
         except MsqaError as e:
             raise Failure(str(e)) from e
 
@@ -101,10 +99,12 @@ def open_or_build(index_path: Path | None):
         return build_index(read_threads(samples), path)
 
 
-def _color(ctx_color: bool | None) -> bool:
-    if ctx_color is not None:
-        return ctx_color
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def _color(flag: bool | None) -> bool:
+    """Colour when asked (--color), else on a terminal unless NO_COLOR is set."""
+    color = flag if flag is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # click.echo strips ANSI codes from output that is not a terminal, unless told.
+    click.get_current_context().color = color
+    return color
 
 
 def _styler(color: bool) -> present.Style:
@@ -276,12 +276,16 @@ def index_command(paths, index_path, rebuild):
             click.echo(f"warning: {path}: {warning}", err=True)
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
-    parts = [f"{summary.get(k, 0)} {label}" for k, label in (
-        ("threads_added", "threads added"), ("threads_replaced", "threads replaced"),
-        ("answers_added", "answers added"), ("answers_replaced", "answers replaced"),
-        ("answers_removed", "answers removed"),
-    ) if k in summary]
-    click.echo(f"{verb} the index at {target}: " + ", ".join(parts) + f"; {len(problems)} files skipped.")
+    parts = [_count(summary[key], noun) + " " + verb_ for key, noun, verb_ in (
+        ("threads_added", "thread", "added"), ("threads_replaced", "thread", "replaced"),
+        ("answers_added", "answer", "added"), ("answers_replaced", "answer", "replaced"),
+        ("answers_removed", "answer", "removed"),
+    ) if key in summary]
+    click.echo(f"{verb} the index at {target}: " + ", ".join(parts) + f"; {_count(len(problems), 'file')} skipped.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ See store.py for the folder layout that makes every write all-or-nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -33,6 +34,8 @@ LOCK_TIMEOUT = 10.0
 WRITER_MB = 512
 #: Segments an index may have before an update merges them.
 MAX_SEGMENTS = 10
+#: A build with fewer answers runs in one process: starting workers costs more.
+PARALLEL_MIN_ANSWERS = 5000
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +52,7 @@ class UpdateSummary:
 _WORD = re.compile(r"\w+")
 
 
-class _Batch:
+class Batch:
     """Adds threads' answers to a Whoosh writer, collecting columns and vocabulary."""
 
     def __init__(self, writer) -> None:
@@ -74,6 +77,7 @@ def build_index(
     *,
     lock_timeout: float = LOCK_TIMEOUT,
     on_thread: Callable[[Thread], None] | None = None,
+    workers: int | None = None,
 ) -> SearchIndex:
     """Build a new index of ``threads`` at ``path``, replacing any index there.
 
@@ -85,6 +89,8 @@ def build_index(
         path: the index folder; created if missing. It must be empty or an index.
         lock_timeout: seconds to wait while another process writes this index.
         on_thread: called after each thread is added (for progress reports).
+        workers: processes for a large build (over PARALLEL_MIN_ANSWERS answers);
+            by default one per core, at most four. 1 builds in this process.
 
     Raises:
         IndexLockedError: another process kept the index locked for ``lock_timeout``.
@@ -97,20 +103,7 @@ def build_index(
         store.clean(root)
         tmp, final = _new_generation(root)
         try:
-            storage = FileStorage(str(tmp))
-            ix = storage.create_index(SCHEMA, indexname=INDEX_NAME)
-            writer = ix.writer(limitmb=WRITER_MB)
-            batch = _Batch(writer)
-            try:
-                for thread in threads:
-                    batch.add(thread)
-                    if on_thread is not None:
-                        on_thread(thread)
-                writer.commit(optimize=True)
-            except BaseException:
-                writer.cancel()
-                raise
-            _finish_generation(ix, tmp, batch, previous_vocabulary=None)
+            _write_build(threads, tmp, workers, on_thread)
             store.publish(root, tmp, final)
         except OSError as e:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -122,6 +115,51 @@ def build_index(
     from .index import open_index
 
     return open_index(root)
+
+
+def _write_build(threads: Iterable[Thread], folder: Path, workers: int | None,
+                 on_thread: Callable[[Thread], None] | None) -> None:
+    """Write all ``threads`` into a new index at ``folder``: in this process when they
+    are few, else in worker processes, one segment each."""
+    ix = FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
+    threads = iter(threads)
+    workers = default_workers() if workers is None else max(1, workers)
+    first: list[Thread] = []
+    answers = 0
+    if workers > 1:
+        for thread in threads:
+            first.append(thread)
+            answers += len(thread.answers)
+            if answers >= PARALLEL_MIN_ANSWERS:
+                break
+    if workers > 1 and answers >= PARALLEL_MIN_ANSWERS:
+        from .index_parallel import build_segments
+
+        vocabulary = build_segments(itertools.chain(first, threads), folder, workers, on_thread)
+        ix = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)
+        _finish_generation(ix, folder, None, vocabulary)
+        return
+    writer = ix.writer(limitmb=WRITER_MB)
+    batch = Batch(writer)
+    try:
+        for thread in itertools.chain(first, threads):
+            batch.add(thread)
+            if on_thread is not None:
+                on_thread(thread)
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    _finish_generation(ix, folder, batch, previous_vocabulary=None)
+
+
+def default_workers() -> int:
+    """Processes for a large build: one per core, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
 def _refuse_foreign(root: Path) -> None:
@@ -144,7 +182,7 @@ def _new_generation(root: Path) -> tuple[Path, Path]:
         raise store.write_error(root, e) from e
 
 
-def _finish_generation(ix, folder: Path, batch: _Batch | None, previous_vocabulary: Counter | None) -> None:
+def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None) -> None:
     """Write the columns of new segments, the vocabulary and the meta file."""
     segments = ix._segments()
     for segment in segments:
@@ -239,7 +277,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
             existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
     ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
     writer = ix.writer(limitmb=WRITER_MB)
-    batch = _Batch(writer)
+    batch = Batch(writer)
     counts = Counter()
     try:
         seen: set[str] = set()

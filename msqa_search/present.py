@@ -126,12 +126,10 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool) -> li
         lines.extend(hit_lines(rank, hit, width, style, fancy))
         lines.append("")
     shown = f"{first}-{first + len(results.hits) - 1}" if results.hits else "none"
-    noun = "answer" if results.total == 1 else "answers"
+    noun = "thread" if results.group_by_thread else "answer"
     searched = results.searched or results.query
-    summary = f"{results.total} {noun} match {searched!r}; showing {shown}"
-    if results.group_by_thread:
-        noun = "thread" if results.total == 1 else "threads"
-        summary = f"{results.total} {noun} match {searched!r}; showing {shown}"
+    verb = "matches" if results.total == 1 else "match"
+    summary = f"{results.total} {noun}{'' if results.total == 1 else 's'} {verb} {searched!r}; showing {shown}"
     lines.append(style(summary, "summary"))
     lines.extend(facet_lines(results, style, fancy))
     return lines

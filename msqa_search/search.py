@@ -433,8 +433,9 @@ def search(
     suggestion = _suggest(index, query) if synonyms else None
     if results.total == 0 and suggestion:
         retry = build_query(index, suggestion, synonyms=synonyms)
-        results = _run(index, retry, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
-        results = attrs.evolve(results, searched=suggestion)
+        corrected = _run(index, retry, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
+        if corrected.total:
+            results = attrs.evolve(corrected, searched=suggestion)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 

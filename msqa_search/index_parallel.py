@@ -1,0 +1,173 @@
+"""Full builds in several processes: each writes one Whoosh segment of the index.
+
+Whoosh spends its time per posting in Python, so one process builds at a small
+fraction of SQLite's rate. Segments are independent files, so worker processes each
+write one (with its columns file), and the parent joins them under one table of
+contents. Workers are plain ``python -m msqa_search.index_parallel`` processes fed
+through a pipe (so a caller's script needs no ``if __name__ == "__main__"`` guard),
+and a worker whose parent dies sees its pipe close and exits without a trace.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import struct
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
+
+from . import columns as cols
+from .errors import MsqaError
+from .index_schema import INDEX_NAME, SCHEMA
+from .model import Thread
+
+#: Answers sent to a worker at a time.
+CHUNK_ANSWERS = 400
+_FRAME = struct.Struct("<Q")
+_END = b"end"
+
+
+class WorkerError(MsqaError):
+    """A worker process failed while building its segment."""
+
+
+def _chunks(threads: Iterable[Thread], on_thread: Callable[[Thread], None] | None) -> Iterator[list[Thread]]:
+    chunk: list[Thread] = []
+    size = 0
+    for thread in threads:
+        chunk.append(thread)
+        size += len(thread.answers)
+        if on_thread is not None:
+            on_thread(thread)
+        if size >= CHUNK_ANSWERS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_FRAME.pack(len(data)))
+    stream.write(data)
+
+
+def _receive(stream):
+    """The next object on ``stream``, or None at the end of the stream."""
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        return None
+    (size,) = _FRAME.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
+                   on_thread: Callable[[Thread], None] | None) -> Counter:
+    """Write ``threads`` into the empty index at ``folder`` with ``workers`` processes.
+
+    Returns:
+        The vocabulary of the threads (raw word -> number of answers).
+    """
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    parts = [folder / f"part-{i}" for i in range(workers)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "msqa_search.index_parallel", str(part)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+        )
+        for part in parts
+    ]
+    try:
+        for n, chunk in enumerate(_chunks(threads, on_thread)):
+            _feed(processes[n % workers], chunk)
+        segments, vocabulary = [], Counter()
+        for process, part in zip(processes, parts):
+            _feed(process, _END)
+            process.stdin.close()
+            result = _receive(process.stdout)
+            if process.wait() != 0 or not result or result[0] != "ok":
+                detail = result[1] if result else f"exit code {process.returncode}"
+                raise WorkerError(f"building the index failed in a worker process: {detail}")
+            segments.extend(result[1])
+            vocabulary.update(result[2])
+            for item in part.iterdir():
+                if item.is_file() and not item.name.startswith(("_", ".")) and not item.name.endswith("WRITELOCK"):
+                    os.replace(item, folder / item.name)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream and not stream.closed:
+                    stream.close()
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+    storage = FileStorage(str(folder))
+    TOC(SCHEMA, segments, 1).write(storage, INDEX_NAME)
+    clean_files(storage, INDEX_NAME, 1, segments)
+    return vocabulary
+
+
+def _feed(process: subprocess.Popen, item) -> None:
+    try:
+        _send(process.stdin, item)
+        process.stdin.flush()
+    except BrokenPipeError:
+        process.wait()
+        raise WorkerError(f"a worker process building the index died (exit code {process.returncode})") from None
+
+
+def _work(folder: Path) -> tuple:
+    """Build one segment at ``folder`` from the chunks of threads on standard input."""
+    from .index_write import WRITER_MB, Batch, columns_name
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
+    writer = ix.writer(limitmb=WRITER_MB)
+    batch = Batch(writer)
+    try:
+        while True:
+            chunk = _receive(sys.stdin.buffer)
+            if chunk is None:
+                raise SystemExit(3)  # the parent is gone: nobody will use this segment
+            if chunk == _END:
+                break
+            for thread in chunk:
+                batch.add(thread)
+        writer.commit(optimize=False)
+    except BaseException:
+        writer.cancel()
+        raise
+    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)._segments()
+    for segment in segments:
+        cols.save(batch.columns.build(), folder / columns_name(segment))
+    return ("ok", segments, batch.vocabulary)
+
+
+def main() -> None:
+    out = sys.stdout.buffer
+    try:
+        result = _work(Path(sys.argv[1]))
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - reported to the parent, which raises
+        result = ("error", f"{type(e).__name__}: {e}")
+    _send(out, result)
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()
