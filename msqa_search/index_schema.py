@@ -10,7 +10,7 @@ import json
 import re
 
 from whoosh.analysis import Analyzer, IDTokenizer, LowercaseFilter, RegexTokenizer, Token
-from whoosh.lang.porter import stem as porter_stem
+from whoosh.lang.porter2 import stem as porter_stem
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from . import columns as cols

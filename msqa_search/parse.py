@@ -21,12 +21,16 @@ from .model import Answer, Doctor, Thread
 MAX_TITLE = 1000
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_GREETING = re.compile(r"(dear|hi|hello|hey|greetings)\b", re.IGNORECASE)
+# A greeting opens a body ("Dear Young,"); a sign-off closes one ("Best, Dr. Green",
+# "Good luck!", "From MIAMI Dr. B"). Neither is ever an answer title.
+_GREETING = re.compile(r"(dear|hi|hello|hey|greetings)\b[^.?]{0,40}[,!:]?", re.IGNORECASE)
 _SIGN_OFF = re.compile(
-    r"(best|regards|sincerely|thanks|thank you|good luck|cheers|hope this helps|all the best"
-    r"|warm regards|kind regards|respectfully|take care|from )",
+    r"(?:(?:all the )?best(?: regards| wishes)?|(?:warm |kind )?regards|sincerely|thanks|thank you"
+    r"|good luck|cheers|hope (?:this|that) helps|respectfully|take care)\b[ ,.!]*"
+    r"(?:(?:dr\.?|doctor)\s.*)?|from\s.{1,40}\bdr\.?\s*\S+",
     re.IGNORECASE,
 )
+_SENTENCES = re.compile(r"[.!?]\s+[A-Z]")
 
 
 @attrs.define
@@ -355,8 +359,10 @@ def _split_score(before: Para, para: Para, after: Para) -> float:
         score -= 0.5
     if before.lines[-1][-1:] in ".!?)\"'”":
         score += 1.0
-    if _GREETING.match(after.lines[0]) or len(" ".join(after.lines)) > 120:
+    if _GREETING.fullmatch(after.lines[0]) or len(" ".join(after.lines)) > 120:
         score += 1.0
+    if _SENTENCES.search(text):
+        score -= 2.0  # two sentences on a line are body text, not a title
     return score if score >= 2.5 else 0.0
 
 
@@ -369,7 +375,7 @@ def _title_like(item: Item) -> bool:
         return False
     if text[-1] in ",;:" or text.endswith("..") or text.endswith("…"):
         return False
-    if _GREETING.match(text) or _SIGN_OFF.match(text):
+    if _GREETING.fullmatch(text) or _SIGN_OFF.fullmatch(text):
         return False
     return not re.match(r"([-*•#]|\d+[.)])\s", text)
 

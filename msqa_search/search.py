@@ -65,9 +65,9 @@ def _stemmed_analyzer():
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    from whoosh.lang.porter import stem as porter
+    from whoosh.lang.porter2 import stem as porter2
 
-    return porter(word)
+    return porter2(word)
 
 
 def query_words(text: str) -> list[Word]:

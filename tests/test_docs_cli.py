@@ -6,10 +6,15 @@ copy of a workspace that holds a copy of seeds/ and an index of it at ``msqa-ind
 The lines after it, up to the next ``$`` line or the end of the block, must be exactly
 what a terminal shows (stdout, and stderr where there is any). Only the "elapsed" JSON
 field is normalised. A pipe into ``jq`` is run with the real jq when it is installed.
+
+After a deliberate change of output, ``MSQA_UPDATE_DOCS=1 python -m pytest
+tests/test_docs_cli.py`` writes the outputs the examples now print into docs/cli.md
+(check the diff before committing it).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -121,6 +126,24 @@ def split_pipe(command: str) -> tuple[list[str], list[str] | None]:
     return words[1:bar], pipe
 
 
+UPDATING = os.environ.get("MSQA_UPDATE_DOCS") == "1"
+ACTUAL: dict[int, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_updates():
+    """With MSQA_UPDATE_DOCS=1, put the outputs the examples printed into docs/cli.md."""
+    yield
+    if not UPDATING or not ACTUAL:
+        return
+    lines = DOC_TEXT.splitlines(keepends=True)
+    for example in sorted(EXAMPLES, key=lambda e: e.line, reverse=True):
+        if example.line in ACTUAL:
+            old = example.output.count("\n")
+            lines[example.line : example.line + old] = [ACTUAL[example.line]]
+    DOC.write_text("".join(lines), encoding="utf-8")
+
+
 class TestDocExamples:
     def test_there_are_examples(self):
         """docs/cli.md has console examples, and each console line with a prompt runs msqa-search."""
@@ -145,6 +168,8 @@ class TestDocExamples:
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
         if pipe is None:
+            if UPDATING:
+                ACTUAL[example.line] = normalise(result.output)
             assert normalise(example.output) == normalise(result.output), f"docs/cli.md:{example.line}"
             return
         if shutil.which("jq") is None:
@@ -152,6 +177,8 @@ class TestDocExamples:
         assert (0, "") == (result.exit_code, result.stderr), f"docs/cli.md:{example.line}"
         jq = subprocess.run(pipe, input=result.stdout, capture_output=True, encoding="utf-8", timeout=60)
         assert "" == jq.stderr
+        if UPDATING:
+            ACTUAL[example.line] = jq.stdout
         assert example.output == jq.stdout, f"docs/cli.md:{example.line}"
 
 
