@@ -44,6 +44,11 @@ class MsqaGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
+        if args and args[0] == "search" and "--" not in args:
+            # A query such as "-botox spasm" is no option: it holds a space.
+            queries = [a for a in args[1:] if a.startswith("-") and any(c.isspace() for c in a)]
+            if len(queries) == 1:
+                args = [a for a in args if a != queries[0]] + ["--", queries[0]]
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def read_thread(path: str | os.PathLike[str]) -> Thread:
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError("not a regular file (a pipe, device or socket); skipped", source=str(path))
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ParseError(
                 f"{size:,} bytes is too large for a thread page (limit {MAX_FILE_BYTES:,})",

@@ -67,8 +67,19 @@ def open_index(path: str | os.PathLike[str]) -> SearchIndex:
         UnsafeIndexError: its files are writable by other users.
     """
     root = Path(path)
-    generation = store.require_generation(root)
-    return SearchIndex(root, generation, _open_generation(root, generation))
+    return SearchIndex(root, *_open_current(root))
+
+
+def _open_current(root: Path, tries: int = 5):
+    """Open the generation CURRENT names; if a writer replaces it meanwhile (and cleans
+    the one read away), read CURRENT again."""
+    for attempt in range(tries):
+        generation = store.require_generation(root)
+        try:
+            return generation, _open_generation(root, generation)
+        except IndexDamagedError:
+            if attempt == tries - 1 or store.current_generation(root) == generation:
+                raise
 
 
 def _open_generation(root: Path, generation: Path):
@@ -151,8 +162,9 @@ class SearchIndex:
     """An open index: search it, update it, ask what it holds.
 
     It keeps one Whoosh searcher open across searches, refreshed after its own writes
-    and when another process publishes a new generation. Use it in a ``with`` block,
-    or call ``close()``, to release its files.
+    and, at the start of each call, when another process has published a new
+    generation. Use it in a ``with`` block, or call ``close()``, to release its files.
+    One SearchIndex is meant for one thread at a time.
     """
 
     def __init__(self, root: Path, generation: Path, ix) -> None:
@@ -182,19 +194,22 @@ class SearchIndex:
 
     # -- what the search module uses ---------------------------------------------
 
-    def _refresh(self) -> None:
-        """Switch to the newest generation if a writer has published one."""
+    def refresh(self) -> None:
+        """Switch to the newest generation if a writer has published one.
+
+        Public calls do this first, so that everything one call reads comes from one
+        generation.
+        """
         current = store.current_generation(self.path)
         if current is not None and current != self._generation:
-            ix = _open_generation(self.path, current)
+            generation, ix = _open_current(self.path)
             self.close()
-            self._generation, self._ix = current, ix
+            self._generation, self._ix = generation, ix
             self._columns = self._vocabulary = None
             self.cache = {}
 
     def searcher(self):
         """The open Whoosh searcher (for the search module)."""
-        self._refresh()
         if self._searcher is None:
             with damage_guard(self.path):
                 self._searcher = self._ix.searcher()
@@ -217,8 +232,10 @@ class SearchIndex:
         return self._columns
 
     def vocabulary(self) -> Counter:
+        """Raw words of the index and how many answers hold each (for typo handling)."""
         if self._vocabulary is None:
-            self._vocabulary = load_vocabulary(self._generation)
+            with damage_guard(self.path):
+                self._vocabulary = load_vocabulary(self._generation)
         return self._vocabulary
 
     # -- public API ---------------------------------------------------------------
@@ -227,6 +244,7 @@ class SearchIndex:
         """Search the answers; see ``msqa_search.search.search`` for the options."""
         from .search import search
 
+        self.refresh()
         return search(self, query, **options)
 
     def answer(self, answer_id: str) -> tuple[Thread, Answer]:
@@ -235,6 +253,7 @@ class SearchIndex:
         Raises:
             AnswerNotFoundError: no such answer in the index.
         """
+        self.refresh()
         searcher = self.searcher()
         fields = self._stored({"answer_id": answer_id}, searcher)
         if not fields:
@@ -276,6 +295,7 @@ class SearchIndex:
 
     def stats(self) -> IndexStats:
         """Counts of what the index holds."""
+        self.refresh()
         searcher = self.searcher()
         columns = self.columns()
         live = list(searcher.reader().all_doc_ids())
@@ -310,5 +330,5 @@ class SearchIndex:
             self.path, threads, lock_timeout=lock_timeout, on_thread=on_thread,
             open_generation=lambda generation: _open_generation(self.path, generation),
         )
-        self._refresh()
+        self.refresh()
         return summary

@@ -18,6 +18,8 @@ from .model import Answer, Doctor, Thread, to_dict
 
 SCHEMA_VERSION = 1
 INDEX_NAME = "MAIN"
+#: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
+MAX_REVIEWS = 2**31 - 1
 
 # Function words dropped from text and queries. Negations stay: "not a contraindication"
 # must not match like "a contraindication".
@@ -245,7 +247,7 @@ def document(thread: Thread, answer: Answer) -> dict:
     if doctor.rating is not None:
         document["rating"] = doctor.rating
     if doctor.reviews is not None:
-        document["reviews"] = doctor.reviews
+        document["reviews"] = min(doctor.reviews, MAX_REVIEWS)
     return document
 
 

@@ -6,12 +6,15 @@ See store.py for the folder layout that makes every write all-or-nothing.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
 import re
 import shutil
 import time
+import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -106,10 +109,10 @@ def build_index(
             _write_build(threads, tmp, workers, on_thread)
             store.publish(root, tmp, final)
         except OSError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise store.write_error(root, e) from e
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, e)
+            raise store.write_error(root, e) from None
+        except BaseException as e:
+            _discard(tmp, e)
             raise
         store.clean(root)
     from .index import open_index
@@ -160,6 +163,19 @@ def default_workers() -> int:
     except AttributeError:  # pragma: no cover - not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, 4))
+
+
+def _discard(folder: Path, error: BaseException) -> None:
+    """Remove a failed write's folder, first closing the files Whoosh left open in it.
+
+    A failed Whoosh writer keeps files open in the frames of the error's traceback;
+    clearing those frames closes them now rather than with a warning later.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(error.__traceback__)
+        gc.collect()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refuse_foreign(root: Path) -> None:
@@ -259,10 +275,10 @@ def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: fl
             summary = _write_update(ix, tmp, base, threads, on_thread)
             store.publish(root, tmp, final)
         except OSError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise store.write_error(root, e) from e
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, e)
+            raise store.write_error(root, e) from None
+        except BaseException as e:
+            _discard(tmp, e)
             raise
         store.clean(root)
     return summary

@@ -8,6 +8,7 @@ each word are searched too. Queries that use phrases, ``field:value``, AND/OR/NO
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import attrs
 from whoosh import collectors as wc
 from whoosh import highlight as wh
 from whoosh import qparser, query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
 from . import columns as cols
@@ -36,6 +38,7 @@ MAX_QUERY_CHARS = 4000
 MAX_WORDS = 64
 SYNONYM_BOOST = 0.7
 TYPO_BOOST = 0.5
+PART_BOOST = 0.4
 #: BM25F parameters, tuned on the NFCorpus dev split (see docs/performance.md).
 BM25 = {"B": 0.75, "K1": 1.2}
 
@@ -176,6 +179,9 @@ class Plan:
     """Stem sequences to mark only where they stand together."""
     patterns: tuple[wq.Query, ...] = ()
     """Wildcard and prefix leaves, expanded against the index when highlighting."""
+    concepts: int = 0
+    """For plain words: how many concepts (words, or phrases with synonyms) the query's
+    top-level OR holds; answers matching more of them rank higher (see _coordinate)."""
 
 
 def _highlight_plan(q: wq.Query) -> tuple[set, set, list]:
@@ -221,7 +227,8 @@ def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
         )
     text = "".join(c if c.isprintable() else " " for c in text)
     table = _synonym_table(synonym_files()) if synonyms else {}
-    if _EXPERT.search(text):
+    plain = not _EXPERT.search(text)
+    if not plain:
         q = _parse_expert(text, table)
     else:
         q = _plain_query(index, text, table, typos=synonyms)
@@ -231,15 +238,17 @@ def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
             hint="Function words such as 'the' or 'can' and lone operators are not searched; add a word that carries meaning",
         )
     terms, phrases, patterns = _highlight_plan(q)
-    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns))
+    concepts = len(q.subqueries) if plain and isinstance(q, wq.Or) else 0
+    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), concepts)
 
 
 def _plain_query(index, text: str, table, typos: bool) -> wq.Query | None:
-    """Every word optional; each word (or phrase with synonyms) is one concept.
+    """Every word optional; each word, or phrase with synonyms, is one concept.
 
     A concept scores as the best of its alternatives (the words typed, their synonyms,
-    their misspellings in the corpus), never their sum, so an answer that matches more
-    of the words typed ranks above one that matches one word in several ways.
+    their misspellings in the corpus), never their sum, and an alternative never
+    outweighs the words typed (see _weight). Answers matching more concepts rank
+    higher (see _coordinate).
     """
     words = query_words(text)
     if not words:
@@ -247,26 +256,56 @@ def _plain_query(index, text: str, table, typos: bool) -> wq.Query | None:
     stems = [w.stem for w in words]
     spans = {start: (end, phrases) for start, end, phrases in _expansions(stems, table)}
     concepts: list[wq.Query] = []
-    seen: set[str] = set()
-    for i, word in enumerate(words):
-        span = spans.get(i)
-        if span is not None and span[0] - i > 1:
-            # A phrase with synonyms ("multiple sclerosis" = MS): its words stay
-            # concepts of their own, and the phrase or a synonym adds one more.
-            end, phrases = span
-            concepts.append(_best_of([_across_fields(stems[i:end]),
-                                      *(_across_fields(p, SYNONYM_BOOST) for p in phrases)]))
-            span = None
-        if word.stem in seen:
+    seen: set[tuple[str, ...]] = set()
+    i = 0
+    while i < len(words):
+        end, phrases = spans.get(i, (i + 1, ()))
+        typed = tuple(stems[i:end])
+        i_next = end
+        if typed in seen:
+            i = i_next
             continue
-        seen.add(word.stem)
-        alternatives = [_across_fields([word.stem])]
-        if span is not None:
-            alternatives += [_across_fields(p, SYNONYM_BOOST) for p in span[1]]
-        if typos:
-            alternatives += [_across_fields([stem(v)], TYPO_BOOST) for v in _typo_variants(index, word.raw)[:8]]
-        concepts.append(_best_of(alternatives))
+        seen.add(typed)
+        alternatives = [(typed, 1.0)]
+        alternatives += [(p, _weight(index, typed, p, SYNONYM_BOOST)) for p in phrases]
+        if len(typed) > 1:
+            # "multiple sclerosis": one word of the phrase alone still counts a little.
+            alternatives += [((w,), _weight(index, typed, (w,), PART_BOOST)) for w in typed]
+        elif typos:
+            word = words[i].raw
+            alternatives += [
+                ((stem(v),), _weight(index, typed, (stem(v),), TYPO_BOOST))
+                for v in _typo_variants(index, word)[:8]
+            ]
+        concepts.append(_best_of([_across_fields(p, boost) for p, boost in alternatives]))
+        i = i_next
     return wq.Or(concepts)
+
+
+def _idf(index, stems: Sequence[str]) -> float:
+    """The sum of BM25's idf of ``stems`` in the answers' bodies (cached): roughly how a
+    phrase scores, as Whoosh scores a phrase like the sum of its words."""
+    cache = index.cache.setdefault("idf", {})
+    total = 0.0
+    for word in stems:
+        value = cache.get(word)
+        if value is None:
+            reader = index.searcher().reader()
+            documents = max(reader.doc_count(), 1)
+            df = reader.doc_frequency("body", word)
+            value = cache[word] = math.log(1 + (documents - df + 0.5) / (df + 0.5))
+        total += value
+    return total
+
+
+def _weight(index, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
+    """The boost of an alternative, scaled so that it never outscores the words typed.
+
+    A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
+    rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
+    Botox at length.
+    """
+    return boost * min(1.0, _idf(index, typed) / max(_idf(index, alternative), 1e-9))
 
 
 def _best_of(alternatives: list[list[wq.Query]]) -> wq.Query:
@@ -295,6 +334,12 @@ def _parse_expert(text: str, table) -> wq.Query | None:
             hint='Check that quotes and brackets are balanced, or search plain words',
         ) from e
     q = _and_not(q.normalize())
+    words = sum(len(leaf.words) if isinstance(leaf, wq.Phrase) else 1 for leaf in q.leaves())
+    if words > MAX_WORDS:
+        raise QuerySyntaxError(
+            f"the query has {words} words to match", query=text[:80],
+            hint=f"Use at most {MAX_WORDS}; a few distinctive words work best",
+        )
     if table:
         q = _with_synonyms(q, table)
     return q
@@ -447,9 +492,9 @@ def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, s
         searcher.weighting = BM25F(**BM25)
         allowed = _filter_docs(index, specialty, city, doctor, min_rating)
         if allowed is not None and not allowed:
-            matched, ranked = [], []
+            matched, coverage = [], None
         else:
-            matched = _matching_docs(searcher, plan.query, allowed)
+            matched, coverage = _matching_docs(searcher, plan, allowed)
         counts = {
             name: tuple(FacetValue(value=v, count=n) for v, n in cols.count(columns, name, matched))
             for name in facets
@@ -459,9 +504,9 @@ def _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, s
         if not matched:
             ranked, total = [], 0
         elif sort == "relevance" and not group_by_thread:
-            ranked, total = _top(searcher, plan.query, allowed, wanted, columns), len(matched)
+            ranked, total = _top(searcher, plan, allowed, wanted, columns, coverage), len(matched)
         else:
-            ranked = _rank_all(searcher, plan.query, allowed, columns, sort)
+            ranked = _rank_all(searcher, plan, allowed, columns, sort, coverage)
             if group_by_thread:
                 ranked, groups = _group(ranked, columns)
             total = len(ranked)
@@ -501,32 +546,114 @@ def _expand_patterns(searcher, patterns) -> frozenset[str]:
     return frozenset(found)
 
 
-def _matching_docs(searcher, q, allowed) -> list[int]:
-    docs = searcher.docs_for_query(q)
+def _matching_docs(searcher, plan: Plan, allowed) -> tuple[list[int], dict[int, int] | None]:
+    """Every document matching the plan (and ``allowed``), in document order; and, for
+    plain words, how many of the query's concepts each one matches."""
+    parts = searcher.subsearchers or [(searcher, 0)]
+    docs: list[int] = []
+    counts: dict[int, int] | None = {} if plan.concepts else None
+    for sub, offset in parts:
+        reader = sub.reader()
+        deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
+        if counts is None:
+            found = _match_set(plan.query, sub) - deleted
+        else:
+            found = set()
+            for concept in plan.query.subqueries:
+                hits = _match_set(concept, sub) - deleted
+                found |= hits
+                for d in hits:
+                    counts[d + offset] = counts.get(d + offset, 0) + 1
+        docs.extend(sorted(d + offset for d in found))
     if allowed is not None:
-        return [d for d in docs if d in allowed]
-    return list(docs)
+        docs = [d for d in docs if d in allowed]
+    return docs, counts
 
 
-def _top(searcher, q, allowed, wanted: int, columns) -> list[tuple[int, float]]:
+def _match_set(q: wq.Query, searcher) -> set[int]:
+    """The documents of one segment matching ``q``, by set algebra over its parts.
+
+    Whoosh's own ``docs_for_query`` walks every match in Python and, through its
+    matcher "replacement", returns documents that an ``ANDNOT`` should exclude.
+    Posting lists are read block by block here, and combined with set operations.
+    """
+    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+        found: set[int] = set()
+        for child in q.subqueries:
+            found |= _match_set(child, searcher)
+        return found
+    if isinstance(q, wq.And):
+        sets = sorted((_match_set(c, searcher) for c in q.subqueries), key=len)
+        found = sets[0] if sets else set()
+        for other in sets[1:]:
+            found &= other
+        return found
+    if isinstance(q, wq.AndNot):
+        return _match_set(q.a, searcher) - _match_set(q.b, searcher)
+    if isinstance(q, wq.AndMaybe):
+        return _match_set(q.a, searcher)
+    if isinstance(q, wq.Require):
+        return _match_set(q.a, searcher) & _match_set(q.b, searcher)
+    if isinstance(q, wq.Not):
+        return set(range(searcher.doc_count_all())) - _match_set(q.query, searcher)
+    matcher = q.matcher(searcher, searcher.boolean_context())
+    return _matcher_ids(matcher)
+
+
+def _matcher_ids(matcher) -> set[int]:
+    if isinstance(matcher, W3LeafMatcher):
+        found: set[int] = set()
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            found.update(matcher._ids[matcher._i:])
+            matcher._next_block()
+        return found
+    found = set()
+    while matcher.is_active():  # no replace(): see _collect
+        found.add(matcher.id())
+        matcher.next()
+    return found
+
+
+#: Candidates re-ranked by coordination, at least (see _top).
+RERANK = 100
+
+
+def _coordinate(score: float, matched: int, concepts: int) -> float:
+    """Scale a BM25F score by the share of the query's concepts the answer matches.
+
+    BM25 adds up what each word contributes, so an answer that repeats one word can
+    outscore one holding every word typed; a patient expects the latter first.
+    """
+    return score * matched / concepts
+
+
+def _top(searcher, plan: Plan, allowed, wanted: int, columns, counts) -> list[tuple[int, float]]:
     """The best ``wanted`` documents, ties in score broken by answer id.
 
     Whoosh breaks ties by document number, so fetch past the cut until the scores at
-    the cut are all seen.
+    the cut are all seen. For plain words the best few hundred are re-scored with
+    coordination, which only lowers scores, so an answer outside them could only rise
+    above one inside by matching more words with a far lower BM25F score.
     """
-    fetch = wanted + 1
+    fetch = max(wanted + 1, RERANK) if counts is not None else wanted + 1
     while True:
-        scored = _collect(searcher, q, allowed, fetch)
+        scored = _collect(searcher, plan.query, allowed, fetch)
         if len(scored) < fetch or scored[-1][1] < scored[wanted - 1][1]:
             break
         fetch *= 2
+    if counts is not None:
+        scored = [(d, _coordinate(score, counts.get(d, 1), plan.concepts)) for d, score in scored]
     ids = columns.answer_ids
     scored.sort(key=lambda ds: (-ds[1], ids[ds[0]]))
     return scored[:wanted]
 
 
-def _rank_all(searcher, q, allowed, columns, sort: str) -> list[tuple[int, float]]:
-    scored = _collect(searcher, q, allowed, None)
+def _rank_all(searcher, plan: Plan, allowed, columns, sort: str, counts) -> list[tuple[int, float]]:
+    scored = _collect(searcher, plan.query, allowed, None)
+    if counts is not None:
+        scored = [(d, _coordinate(score, counts.get(d, 1), plan.concepts)) for d, score in scored]
     ids = columns.answer_ids
     if sort == "relevance":
         key = lambda ds: (-ds[1], ids[ds[0]])  # noqa: E731

@@ -68,13 +68,25 @@ def require_generation(root: Path) -> Path:
             path=root,
         )
     if not root.is_dir():
-        raise IndexNotFoundError(f"{root} is a file, not an index folder. {rebuild_hint(root)}", path=root)
+        raise IndexNotFoundError(
+            f"{root} is a file, not an index folder; name a new folder for the index"
+            " (msqa-search index --index NEW_FOLDER THREADS...)",
+            path=root,
+        )
     generation = current_generation(root)
     if generation is None and (root / CURRENT).exists():
         raise IndexDamagedError(f"the index at {root} is damaged ({CURRENT} is garbled). {rebuild_hint(root)}", path=root)
     if generation is None:
+        if any(not p.name.startswith(("gen-", LOCK, CURRENT)) for p in root.iterdir()):
+            raise IndexNotFoundError(
+                f"{root} holds no msqa-search index, and other files; name a new or empty"
+                " folder for the index (msqa-search index --index NEW_FOLDER THREADS...)",
+                path=root,
+            )
         raise IndexNotFoundError(
-            f"{root} holds no msqa-search index (no {CURRENT} file). {rebuild_hint(root)}", path=root
+            f"{root} holds no msqa-search index yet. Build one with"
+            f" `msqa-search index --index {root} THREADS...` (or build_index() in Python).",
+            path=root,
         )
     return generation
 

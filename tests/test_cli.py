@@ -741,8 +741,8 @@ class TestSearchExitCodes:
 
         assert_error(
             result, 2,
-            f"Error: {tmp_path} holds no msqa-search index (no CURRENT file). Rebuild it with"
-            f" `msqa-search index --rebuild --index {tmp_path} THREADS...` (or build_index() in Python).",
+            f"Error: {tmp_path} holds no msqa-search index yet. Build one with"
+            f" `msqa-search index --index {tmp_path} THREADS...` (or build_index() in Python).",
         )
 
 

@@ -205,19 +205,25 @@ class TestOpenIndex:
         ) == (str(info.value), info.value.path)
 
     def test_folder_with_other_files(self, tmp_path):
-        """A folder without an index raises IndexNotFoundError with the rebuild hint."""
+        """A folder of other files raises IndexNotFoundError asking for a folder of its own."""
         path = tmp_path / "other"
         path.mkdir()
         (path / "notes.txt").write_text("hello", encoding="utf-8")
         with pytest.raises(IndexNotFoundError) as info:
             open_index(path)
-        assert f"{path} holds no msqa-search index (no CURRENT file). {hint(path)}" == str(info.value)
+        assert (
+            f"{path} holds no msqa-search index, and other files; name a new or empty folder"
+            " for the index (msqa-search index --index NEW_FOLDER THREADS...)"
+        ) == str(info.value)
 
     def test_empty_folder(self, tmp_path):
         """An empty folder raises IndexNotFoundError too."""
         with pytest.raises(IndexNotFoundError) as info:
             open_index(tmp_path)
-        assert f"{tmp_path} holds no msqa-search index (no CURRENT file). {hint(tmp_path)}" == str(info.value)
+        assert (
+            f"{tmp_path} holds no msqa-search index yet. Build one with"
+            f" `msqa-search index --index {tmp_path} THREADS...` (or build_index() in Python)."
+        ) == str(info.value)
 
     def test_a_file(self, tmp_path):
         """A file raises IndexNotFoundError saying it is not a folder."""
@@ -225,7 +231,10 @@ class TestOpenIndex:
         path.write_text("x", encoding="utf-8")
         with pytest.raises(IndexNotFoundError) as info:
             open_index(path)
-        assert f"{path} is a file, not an index folder. {hint(path)}" == str(info.value)
+        assert (
+            f"{path} is a file, not an index folder; name a new folder for the index"
+            " (msqa-search index --index NEW_FOLDER THREADS...)"
+        ) == str(info.value)
 
     def test_other_schema_version(self, index_copy):
         """An index written by another schema version raises IndexSchemaError."""

@@ -600,7 +600,7 @@ class TestSuggestion:
             results.query, results.suggestion, results.searched
         )
         assert (corrected.total, ids(corrected)) == (results.total, ids(results))
-        assert 5 == results.total
+        assert 7 == results.total  # contraindication, contraindicated: one stem
 
     def test_typed_query_alone_has_no_hits(self, seed_index):
         """The typed 'contraindicaton' matches nothing by itself (synonyms and typos off)."""

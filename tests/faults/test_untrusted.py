@@ -1,0 +1,154 @@
+"""Whoosh unpickles index files: an index others can write, or own, is refused before any is read."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from faultlib import run_cli
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+
+from msqa_search import UnsafeIndexError, build_index, open_index, read_threads
+from msqa_search.errors import MsqaError
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+STRANGER = 12345  # a uid that owns nothing on this machine
+
+
+def refusal(root: Path, path: Path, why: str) -> str:
+    return (
+        f"refusing to open the index at {root}: {path} {why}, and opening index files"
+        " can run code stored in them. Rebuild the index yourself from the thread files,"
+        f" or fix its permissions (chmod -R o-w {root}) if you trust it."
+    )
+
+
+def current(root: Path) -> Path:
+    return root / (root / "CURRENT").read_text(encoding="utf-8").strip()
+
+
+class _Payload:
+    """Unpickling this runs code: it creates the file ``marker``."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"open({self.marker!r}, 'w').close()",))
+
+
+def plant_payload(root: Path, marker: Path) -> Path:
+    """Add a newer Whoosh table of contents whose pickled schema runs the payload."""
+    schema = Schema()
+    schema.payload = _Payload(marker)
+    TOC(schema, [], 99).write(FileStorage(str(current(root))), "MAIN")
+    toc = current(root) / "_MAIN_99.toc"
+    assert toc.exists()
+    return toc
+
+
+def opens(root: Path) -> MsqaError | None:
+    try:
+        with open_index(root) as index:
+            index.search("botox")
+    except MsqaError as e:
+        return e
+    return None
+
+
+class TestWritableByOthers:
+    """Files or folders that other users can write are refused with UnsafeIndexError."""
+
+    @pytest.mark.parametrize("target", ["segment file", "table of contents", "columns file",
+                                        "meta file", "generation folder", "index folder"])
+    def test_world_writable_is_refused(self, seed_index, target):
+        """chmod o+w on one part: UnsafeIndexError naming exactly that file or folder."""
+        generation = current(seed_index)
+        path = {
+            "segment file": next(generation.glob("*.seg"), None),
+            "table of contents": next(generation.glob("*.toc"), None),
+            "columns file": next(generation.glob("*.msqa-columns"), None),
+            "meta file": generation / "msqa-index.json",
+            "generation folder": generation,
+            "index folder": seed_index,
+        }[target]
+        path.chmod(path.stat().st_mode | stat.S_IWOTH)
+        error = opens(seed_index)
+        assert type(error) is UnsafeIndexError
+        assert str(error) == refusal(seed_index, path, "is writable by other users")
+        assert (error.file, error.path) == (str(path), str(seed_index))
+
+    def test_refused_through_cli(self, seed_index):
+        """The CLI prints the refusal as one line and exits 2."""
+        toc = next(current(seed_index).glob("*.toc"))
+        toc.chmod(0o666)
+        result = run_cli("search", "botox", "--index", seed_index)
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2, "", f"Error: {refusal(seed_index, toc, 'is writable by other users')}\n")
+
+    def test_refused_when_a_new_generation_is_unsafe(self, seed_index):
+        """A long-lived index refuses a newly published generation that others can write."""
+        with open_index(seed_index) as index:
+            build_index(read_threads([Path(__file__).resolve().parents[2] / "seeds"]), seed_index).close()
+            meta = current(seed_index) / "msqa-index.json"
+            meta.chmod(0o666)
+            with pytest.raises(UnsafeIndexError) as caught:
+                index.search("botox")
+        assert caught.value.file == str(meta)
+
+    def test_rebuild_replaces_an_unsafe_index(self, seed_index):
+        """The fix the message names works: a rebuild writes a fresh, safe generation."""
+        toc = next(current(seed_index).glob("*.toc"))
+        toc.chmod(0o666)
+        result = run_cli("index", "--rebuild", "--index", seed_index, Path(__file__).resolve().parents[2] / "seeds")
+        assert (result.returncode, result.stderr) == (0, "")
+        assert opens(seed_index) is None
+
+
+class TestPicklePayload:
+    """A planted pickle payload runs on open unless the permission check stops it first."""
+
+    def test_payload_is_live(self, seed_index, tmp_path):
+        """Control: with ordinary permissions, opening the planted index runs the payload."""
+        marker = tmp_path / "payload-ran"
+        plant_payload(seed_index, marker)
+        opens(seed_index)
+        assert marker.exists()
+
+    def test_world_writable_payload_never_runs(self, seed_index, tmp_path):
+        """A world-writable planted file is refused before it is unpickled."""
+        marker = tmp_path / "payload-ran"
+        toc = plant_payload(seed_index, marker)
+        toc.chmod(0o666)
+        error = opens(seed_index)
+        assert (type(error), str(error)) == (UnsafeIndexError, refusal(seed_index, toc, "is writable by other users"))
+        assert not marker.exists()
+
+    @pytest.mark.skipif(not IS_ROOT, reason="only root can give a file to another user")
+    def test_foreign_owned_payload_never_runs(self, seed_index, tmp_path):
+        """A planted file owned by another user is refused before it is unpickled."""
+        marker = tmp_path / "payload-ran"
+        toc = plant_payload(seed_index, marker)
+        os.chown(toc, STRANGER, STRANGER)
+        error = opens(seed_index)
+        assert (type(error), str(error)) == (UnsafeIndexError, refusal(seed_index, toc, "belongs to another user"))
+        assert not marker.exists()
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="only root can give files to another user")
+class TestOwnedByAnotherUser:
+    """Index files owned by another user (not root, not us) are refused."""
+
+    @pytest.mark.parametrize("target", ["segment file", "generation folder", "index folder"])
+    def test_foreign_owner_is_refused(self, seed_index, target):
+        """chown to another uid: UnsafeIndexError naming that file or folder."""
+        generation = current(seed_index)
+        path = {"segment file": next(generation.glob("*.seg")), "generation folder": generation,
+                "index folder": seed_index}[target]
+        os.chown(path, STRANGER, STRANGER)
+        error = opens(seed_index)
+        assert (type(error), str(error)) == (UnsafeIndexError, refusal(seed_index, path, "belongs to another user"))
