@@ -10,12 +10,16 @@ import contextlib
 import io
 import json
 import os
+import pickle
 import stat
+import struct
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
+import whoosh
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
@@ -38,6 +42,8 @@ from .index_write import (
     update_generation,
 )
 from .model import Answer, Doctor, Results, Thread, from_dict
+
+_WHOOSH_DIR = os.path.dirname(whoosh.__file__)
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
 
@@ -116,9 +122,25 @@ def damage_guard(root: Path) -> Iterator[None]:
         yield
     except MsqaError:
         raise
-    except Exception as e:  # noqa: BLE001 - damaged files raise anything
+    except Exception as e:
+        if not _from_files(e):
+            raise  # a bug, not damage: let it show
         _close_files(e.__traceback__)
         raise damaged(root, e) from None
+
+
+_FILE_ERRORS = (OSError, EOFError, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, struct.error)
+
+
+def _from_files(error: BaseException) -> bool:
+    """True when ``error`` comes from reading index files: raised inside Whoosh (which
+    raises anything on garbled bytes), or a read or decoding error anywhere."""
+    if isinstance(error, _FILE_ERRORS):
+        return True
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_WHOOSH_DIR)
 
 
 def _close_files(tb) -> None:
@@ -189,8 +211,11 @@ class SearchIndex:
     def close(self) -> None:
         """Release the index's open files. Searching again reopens them."""
         if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+            searcher, self._searcher = self._searcher, None
+            self.cache.pop("vectors", None)  # holds the searcher's readers
+            # After damage, some files are closed already; closing never fails.
+            with contextlib.suppress(Exception):
+                searcher.close()
 
     # -- what the search module uses ---------------------------------------------
 

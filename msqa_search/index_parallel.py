@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import shutil
 import struct
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -89,13 +91,31 @@ def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
         )
         for part in parts
     ]
+    # One feeding thread per worker takes the next chunk when its worker is ready, so
+    # a slow worker never holds up the others.
+    pending: queue.Queue = queue.Queue(maxsize=2 * workers)
+    failures: list[BaseException] = []
+    feeders = [threading.Thread(target=_feeder, args=(pending, p, failures), daemon=True) for p in processes]
+    for feeder in feeders:
+        feeder.start()
     try:
-        for n, chunk in enumerate(_chunks(threads, on_thread)):
-            _feed(processes[n % workers], chunk)
+        for chunk in _chunks(threads, on_thread):
+            while True:
+                if failures:
+                    raise failures[0]
+                try:
+                    pending.put(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+        for _ in feeders:
+            pending.put(None)
+        for feeder in feeders:
+            feeder.join()
+        if failures:
+            raise failures[0]
         segments, vocabulary = [], Counter()
         for process, part in zip(processes, parts):
-            _feed(process, _END)
-            process.stdin.close()
             result = _receive(process.stdout)
             if process.wait() != 0 or not result or result[0] != "ok":
                 detail = result[1] if result else f"exit code {process.returncode}"
@@ -121,13 +141,23 @@ def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
     return vocabulary
 
 
-def _feed(process: subprocess.Popen, item) -> None:
+def _feeder(pending: queue.Queue, process: subprocess.Popen, failures: list) -> None:
+    """Write pickled chunks from ``pending`` to one worker until a None; then the end."""
     try:
-        _send(process.stdin, item)
-        process.stdin.flush()
+        while True:
+            data = pending.get()
+            if data is None:
+                break
+            process.stdin.write(_FRAME.pack(len(data)))
+            process.stdin.write(data)
+            process.stdin.flush()
+        _send(process.stdin, _END)
+        process.stdin.close()
     except BrokenPipeError:
         process.wait()
-        raise WorkerError(f"a worker process building the index died (exit code {process.returncode})") from None
+        failures.append(WorkerError(f"a worker process building the index died (exit code {process.returncode})"))
+    except BaseException as e:  # noqa: BLE001 - handed to the main thread
+        failures.append(e)
 
 
 def _work(folder: Path) -> tuple:
@@ -136,7 +166,7 @@ def _work(folder: Path) -> tuple:
 
     folder.mkdir(parents=True, exist_ok=True)
     ix = FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
-    writer = ix.writer(limitmb=WRITER_MB)
+    writer = ix.writer(limitmb=WRITER_MB, compound=False)
     batch = Batch(writer)
     try:
         while True:

@@ -161,6 +161,22 @@ def make_schema() -> Schema:
 SCHEMA = make_schema()
 
 
+def length_bytes(perdoc, fieldname: str) -> bytes:
+    """A segment's field lengths, one byte per document (Whoosh's encoding), read once.
+
+    Documents past the end of the bytes have length byte 0.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    cache = perdoc.__dict__.setdefault("_msqa_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        lengths = b"" if reader is None else reader._dbfile.get(reader._basepos, reader._count)
+        cache[fieldname] = lengths
+    return lengths
+
+
 def _patch_whoosh() -> None:
     """Two fixes to Whoosh's per-document reader, which writing and scoring lean on.
 
@@ -187,23 +203,10 @@ def _patch_whoosh() -> None:
             missing.add(fieldname)
         return reader
 
-    def _lengths(self, fieldname):
-        cache = self.__dict__.setdefault("_msqa_lengths", {})
-        lengths = cache.get(fieldname)
-        if lengths is None:
-            reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if reader is None:
-                lengths = b""
-            else:
-                # A byte per document; documents past the end have the default 0.
-                lengths = reader._dbfile.get(reader._basepos, reader._count)
-            cache[fieldname] = lengths
-        return lengths
-
     def doc_field_length(self, docnum, fieldname, default=0):
         if docnum > self._doccount:
             raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
-        lengths = _lengths(self, fieldname)
+        lengths = length_bytes(self, fieldname)
         if not lengths and self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) is None:
             return default
         lbyte = lengths[docnum] if docnum < len(lengths) else 0

@@ -288,7 +288,7 @@ class TestDamagedIndex:
             message.endswith(hint(index_copy)),
         )
 
-    @pytest.mark.parametrize("suffix", [".seg", ".toc", ".msqa-columns"])
+    @pytest.mark.parametrize("suffix", [".pst", ".trm", ".toc", ".msqa-columns"])
     def test_truncated_file(self, index_copy, suffix):
         """A truncated index file raises IndexDamagedError (on open or on the first search)."""
         truncate(index_copy, suffix)
@@ -299,7 +299,7 @@ class TestDamagedIndex:
             where,
         )
 
-    @pytest.mark.parametrize("suffix", [".seg", ".toc", ".msqa-columns"])
+    @pytest.mark.parametrize("suffix", [".pst", ".trm", ".toc", ".msqa-columns"])
     def test_damaged_index_leaves_no_open_file(self, index_copy, suffix):
         """After IndexDamagedError no file of the damaged index is left open (no ResourceWarning)."""
         truncate(index_copy, suffix)
@@ -307,7 +307,7 @@ class TestDamagedIndex:
 
     def test_missing_segment_file(self, index_copy):
         """A deleted segment file raises IndexDamagedError."""
-        (target,) = [p for p in generation_of(index_copy).iterdir() if p.name.endswith(".seg")]
+        (target,) = [p for p in generation_of(index_copy).iterdir() if p.name.endswith(".pst")]
         target.unlink()
         message, _, _ = search_damaged(index_copy)
         assert message.startswith(f"the index at {index_copy} is damaged")

@@ -94,10 +94,10 @@ def file_instead(path: Path) -> None:
 
 
 DAMAGES = {
-    "segment truncated to nothing": (truncate("*.seg", 0), IndexDamagedError),
-    "segment truncated to half": (truncate("*.seg", 0.5), IndexDamagedError),
-    "segment garbled": (garble("*.seg"), IndexDamagedError),
-    "segment missing": (remove("*.seg"), IndexDamagedError),
+    "segment truncated to nothing": (truncate("*.pst", 0), IndexDamagedError),
+    "segment truncated to half": (truncate("*.pst", 0.5), IndexDamagedError),
+    "segment garbled": (garble("*.pst"), IndexDamagedError),
+    "segment missing": (remove("*.pst"), IndexDamagedError),
     "toc truncated to nothing": (truncate("*.toc", 0), IndexDamagedError),
     "toc truncated to half": (truncate("*.toc", 0.5), IndexDamagedError),
     "toc garbled": (garble("*.toc"), IndexDamagedError),

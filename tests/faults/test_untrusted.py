@@ -69,7 +69,7 @@ class TestWritableByOthers:
         """chmod o+w on one part: UnsafeIndexError naming exactly that file or folder."""
         generation = current(seed_index)
         path = {
-            "segment file": next(generation.glob("*.seg"), None),
+            "segment file": next(generation.glob("*.pst"), None),
             "table of contents": next(generation.glob("*.toc"), None),
             "columns file": next(generation.glob("*.msqa-columns"), None),
             "meta file": generation / "msqa-index.json",
@@ -147,7 +147,7 @@ class TestOwnedByAnotherUser:
     def test_foreign_owner_is_refused(self, seed_index, target):
         """chown to another uid: UnsafeIndexError naming that file or folder."""
         generation = current(seed_index)
-        path = {"segment file": next(generation.glob("*.seg")), "generation folder": generation,
+        path = {"segment file": next(generation.glob("*.pst")), "generation folder": generation,
                 "index folder": seed_index}[target]
         os.chown(path, STRANGER, STRANGER)
         error = opens(seed_index)

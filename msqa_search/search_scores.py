@@ -1,0 +1,241 @@
+"""BM25F scores of plain-word queries, computed with numpy over Whoosh's postings.
+
+Whoosh scores a query by walking every matching document through a tree of matcher
+objects in Python: about 30 microseconds a document, so a common word in 100,000
+answers takes a second and a half. Here each term's posting list is read block by block
+from the index (the same postings Whoosh reads) and scored as arrays with the formula
+and statistics Whoosh uses, so the scores are Whoosh's own, in a fraction of the time.
+A phrase among a word's alternatives (a synonym such as "botulinum toxin") scores as
+its words do in the answers that hold them all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.util.numeric import _length_byte_cache
+
+from . import columns as cols
+from .index_schema import length_bytes
+
+#: Byte-encoded field length -> length, as Whoosh decodes it.
+_LENGTHS = np.asarray(_length_byte_cache, dtype=np.float64)
+
+
+class Vectors:
+    """Per-generation arrays: field lengths, live documents, facet columns."""
+
+    def __init__(self, index) -> None:
+        searcher = index.searcher()
+        self.searcher = searcher
+        self.size = searcher.doc_count_all()
+        self.parts = searcher.subsearchers or [(searcher, 0)]
+        live = np.ones(self.size, dtype=bool)
+        for sub, offset in self.parts:
+            reader = sub.reader()
+            if reader.has_deletions():
+                deleted = np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
+                live[deleted + offset] = False
+        self.live = live
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        columns = index.columns()
+        self.columns = {name: np.frombuffer(columns.arrays[name], dtype=np.int32) for name in cols.ARRAYS}
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every document's length in ``field``, as Whoosh's scorer sees it."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = np.zeros(self.size, dtype=np.float64)
+            for sub, offset in self.parts:
+                reader = sub.reader()
+                count = reader.doc_count_all()
+                data = length_bytes(reader._perdoc, field)[:count]
+                codes = np.zeros(count, dtype=np.uint8)
+                codes[: len(data)] = np.frombuffer(data, dtype=np.uint8)
+                found[offset : offset + count] = _LENGTHS[codes]
+            self._lengths[field] = found
+        return found
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and weights of a term's postings (cached)."""
+        key = (field, text)
+        found = self._postings.get(key)
+        if found is None:
+            ids, weights = [], []
+            for sub, offset in self.parts:
+                reader = sub.reader()
+                if (field, text) not in reader:
+                    continue
+                matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text),
+                                                reader.schema[field].format, scorer=None)
+                part_ids, part_weights = _read_postings(matcher)
+                ids.append(part_ids + offset)
+                weights.append(part_weights)
+            if ids:
+                found = (np.concatenate(ids), np.concatenate(weights))
+            else:
+                found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+            if len(self._postings) > 4096:
+                self._postings.clear()
+            self._postings[key] = found
+        return found
+
+
+def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All (id, weight) pairs of one segment's posting list, block by block."""
+    ids, weights = [], []
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+            count = matcher._blocklength
+            block = np.asarray(raw_ids, dtype=np.int64)
+            ids.append(block if matcher._byteids else np.cumsum(block))
+            if raw_weights is None:
+                weights.append(np.ones(count))
+            elif isinstance(raw_weights, float):
+                weights.append(np.full(count, raw_weights))
+            else:
+                weights.append(np.asarray(raw_weights, dtype=np.float64))
+            matcher._next_block()
+    else:  # pragma: no cover - other codecs
+        pairs = []
+        while matcher.is_active():
+            pairs.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        if pairs:
+            ids.append(np.array([p[0] for p in pairs], dtype=np.int64))
+            weights.append(np.array([p[1] for p in pairs], dtype=np.float64))
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def vectors(index) -> Vectors:
+    found = index.cache.get("vectors")
+    if found is None:
+        found = index.cache["vectors"] = Vectors(index)
+    return found
+
+
+def concept_scores(index, concepts, fields: dict[str, float], B: float, K1: float):
+    """Each document's score and how many concepts it matches.
+
+    Args:
+        concepts: for each concept, its alternatives as (stems, boost); a concept
+            scores as its best alternative, and an alternative as the sum of its BM25F
+            scores over ``fields``.
+
+    Returns:
+        ``(scores, coverage)``: float and int arrays over all document numbers.
+    """
+    vec = vectors(index)
+    searcher = vec.searcher
+    total = np.zeros(vec.size, dtype=np.float64)
+    coverage = np.zeros(vec.size, dtype=np.int16)
+    alternative = np.empty(vec.size, dtype=np.float64)
+    for concept in concepts:
+        best = np.zeros(vec.size, dtype=np.float64)
+        for stems, boost in concept:
+            alternative.fill(0.0)
+            for field in fields:
+                # A phrase of several words scores as its words do in the answers that
+                # hold them all, near each other or not: exact adjacency would need
+                # every position decoded in Python.
+                present = None
+                part = np.zeros(vec.size, dtype=np.float64) if len(stems) > 1 else alternative
+                for word in stems:
+                    ids, weights = vec.postings(field, word)
+                    if not len(ids):
+                        present = np.zeros(0, dtype=np.int64)
+                        break
+                    idf = searcher.idf(field, word)
+                    avg = searcher.avg_field_length(field) or 1
+                    lengths = vec.lengths(field)[ids]
+                    part[ids] += idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
+                    present = ids if present is None else np.intersect1d(present, ids, assume_unique=True)
+                if len(stems) > 1 and present is not None and len(present):
+                    alternative[present] += part[present]
+            np.maximum(best, alternative * boost, out=best)
+        total += best
+        coverage += best > 0
+    total[~vec.live] = 0.0
+    coverage[~vec.live] = 0
+    return total, coverage
+
+
+def filter_mask(index, specialty, city, doctor, min_rating) -> np.ndarray | None:
+    """Documents passing every filter, as a boolean array (None: no filter); cached."""
+    wanted = [(n, v) for n, v in (("specialty", specialty), ("city", city), ("doctor", doctor)) if v is not None]
+    if min_rating is not None:
+        wanted.append(("min_rating", float(min_rating)))
+    if not wanted:
+        return None
+    mask = None
+    for name, value in wanted:
+        part = _filter(index, name, value)
+        mask = part if mask is None else mask & part
+    return mask
+
+
+def _filter(index, name: str, value) -> np.ndarray:
+    key = ("filter", name, value)
+    found = index.cache.get(key)
+    if found is None:
+        vec = vectors(index)
+        if name == "min_rating":
+            found = vec.columns["rating100"] >= round(value * 100)
+        else:
+            wanted = cols.facet_key(value)
+            table = index.columns().tables[name]
+            places = [p for p, v in enumerate(table) if cols.facet_key(v) == wanted]
+            found = np.isin(vec.columns[name], places)
+        index.cache[key] = found
+    return found
+
+
+def facet_counts(index, name: str, matched: np.ndarray) -> list[tuple[str, int]]:
+    """Values of facet ``name`` over the ``matched`` documents, by count then value."""
+    table = index.columns().tables[name]
+    counts = np.bincount(vectors(index).columns[name][matched], minlength=len(table))
+    found = [(table[p], int(n)) for p in np.flatnonzero(counts) for n in (counts[p],)]
+    return sorted(found, key=lambda vn: (-vn[1], vn[0].casefold(), vn[0]))
+
+
+def answer_rank(index) -> np.ndarray:
+    """Each document's place among all answer ids in sorted order (for tie-breaks)."""
+    found = index.cache.get("answer-rank")
+    if found is None:
+        ids = index.columns().answer_ids
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        found = np.empty(len(ids), dtype=np.int64)
+        found[order] = np.arange(len(ids))
+        index.cache["answer-rank"] = found
+    return found
+
+
+def rank(index, scores: np.ndarray, matched: np.ndarray, wanted: int | None, sort: str) -> np.ndarray:
+    """The ``matched`` documents in result order (the first ``wanted`` of them, or all).
+
+    Relevance orders by score, then answer id; "rating" and "reviews" order by that
+    number, then the other, then score, then answer id. Unrated and uncounted last.
+    """
+    if sort == "relevance" and wanted is not None:
+        if wanted < len(matched):
+            # Only the top needs sorting: all that score at least the wanted-th score.
+            cut = np.partition(scores[matched], len(matched) - wanted)[len(matched) - wanted]
+            matched = matched[scores[matched] >= cut]
+        ids = index.columns().answer_ids
+        top = sorted(matched.tolist(), key=lambda d: (-scores[d], ids[d]))
+        return np.asarray(top[:wanted], dtype=np.int64)
+    ids = answer_rank(index)[matched]
+    if sort == "relevance":
+        order = np.lexsort((ids, -scores[matched]))
+    else:
+        first, second = ("rating100", "reviews") if sort == "rating" else ("reviews", "rating100")
+        columns = vectors(index).columns
+        order = np.lexsort((ids, -scores[matched], -columns[second][matched], -columns[first][matched]))
+    ranked = matched[order]
+    return ranked if wanted is None else ranked[:wanted]
