@@ -23,8 +23,10 @@ from .errors import SearchOptionError
 from .model import Doctor, FacetValue, Hit, Results, from_dict
 from .search_query import FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
 
-#: BM25F parameters, tuned on the NFCorpus dev split (see docs/performance.md).
-BM25 = {"B": 0.75, "K1": 1.2}
+#: BM25F parameters and how strongly the share of concepts matched scales a score
+#: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
+BM25 = {"B": 1.0, "K1": 1.5}
+COORDINATION = 0.25
 
 def _check_options(limit, page, min_rating, sort, facets) -> None:
     def bad(message: str) -> SearchOptionError:
@@ -130,7 +132,7 @@ def _score(index, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
         # Coordination: BM25 adds up what each word contributes, so an answer repeating
         # one word can outscore one holding every word typed; a patient expects the
         # latter first.
-        scores *= coverage / len(plan.concepts)
+        scores *= (coverage / len(plan.concepts)) ** COORDINATION
         return scores, np.flatnonzero(coverage)
     searcher = index.searcher()
     searcher.weighting = BM25F(**BM25)

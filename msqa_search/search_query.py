@@ -32,7 +32,7 @@ QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rat
 MAX_QUERY_CHARS = 4000
 MAX_WORDS = 64
 SYNONYM_BOOST = 0.7
-TYPO_BOOST = 0.5
+TYPO_BOOST = 0.25
 PART_BOOST = 0.4
 
 _EXPERT = re.compile(

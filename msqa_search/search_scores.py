@@ -39,6 +39,7 @@ class Vectors:
         self.live = live
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.scored: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         columns = index.columns()
         self.columns = {name: np.frombuffer(columns.arrays[name], dtype=np.int32) for name in cols.ARRAYS}
 
@@ -125,45 +126,64 @@ def concept_scores(index, concepts, fields: dict[str, float], B: float, K1: floa
 
     Args:
         concepts: for each concept, its alternatives as (stems, boost); a concept
-            scores as its best alternative, and an alternative as the sum of its BM25F
-            scores over ``fields``.
+            scores as its best alternative. A word scores by BM25F over ``fields``; a
+            phrase as the sum of its words, in the answers that hold them all (near
+            each other or not: exact adjacency would need every position decoded in
+            Python).
 
     Returns:
         ``(scores, coverage)``: float and int arrays over all document numbers.
     """
     vec = vectors(index)
-    searcher = vec.searcher
     total = np.zeros(vec.size, dtype=np.float64)
     coverage = np.zeros(vec.size, dtype=np.int16)
-    alternative = np.empty(vec.size, dtype=np.float64)
     for concept in concepts:
         best = np.zeros(vec.size, dtype=np.float64)
         for stems, boost in concept:
-            alternative.fill(0.0)
-            for field in fields:
-                # A phrase of several words scores as its words do in the answers that
-                # hold them all, near each other or not: exact adjacency would need
-                # every position decoded in Python.
-                present = None
-                part = np.zeros(vec.size, dtype=np.float64) if len(stems) > 1 else alternative
-                for word in stems:
-                    ids, weights = vec.postings(field, word)
-                    if not len(ids):
-                        present = np.zeros(0, dtype=np.int64)
-                        break
-                    idf = searcher.idf(field, word)
-                    avg = searcher.avg_field_length(field) or 1
-                    lengths = vec.lengths(field)[ids]
-                    part[ids] += idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
-                    present = ids if present is None else np.intersect1d(present, ids, assume_unique=True)
-                if len(stems) > 1 and present is not None and len(present):
-                    alternative[present] += part[present]
-            np.maximum(best, alternative * boost, out=best)
+            ids, scores = _word_scores(vec, stems[0], fields, B, K1)
+            for word in stems[1:]:
+                more_ids, more_scores = _word_scores(vec, word, fields, B, K1)
+                both, here, there = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
+                ids, scores = both, scores[here] + more_scores[there]
+            if len(ids):
+                best[ids] = np.maximum(best[ids], scores * boost)
         total += best
         coverage += best > 0
     total[~vec.live] = 0.0
     coverage[~vec.live] = 0
     return total, coverage
+
+
+def _word_scores(vec: Vectors, word: str, fields, B: float, K1: float):
+    """The documents holding ``word`` in any of ``fields`` (sorted), and its BM25F score
+    in each: field frequencies, weighted by field (the weights are in the postings) and
+    normalised by field length, are added up before BM25's saturation, and the idf
+    counts the answers holding the word anywhere."""
+    key = ("word", word, B, K1)
+    found = vec.scored.get(key)
+    if found is not None:
+        return found
+    parts_ids, parts_tf = [], []
+    for field in fields:
+        ids, weights = vec.postings(field, word)
+        if len(ids):
+            avg = vec.searcher.avg_field_length(field) or 1
+            parts_ids.append(ids)
+            parts_tf.append(weights / ((1 - B) + B * vec.lengths(field)[ids] / avg))
+    if not parts_ids:
+        found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    else:
+        ids = np.concatenate(parts_ids)
+        tf = np.concatenate(parts_tf)
+        docs, where = np.unique(ids, return_inverse=True)
+        combined = np.bincount(where, weights=tf, minlength=len(docs))
+        df = len(docs)
+        idf = np.log(1 + (vec.size - df + 0.5) / (df + 0.5))
+        found = (docs, idf * combined * (K1 + 1) / (K1 + combined))
+    if len(vec.scored) > 4096:
+        vec.scored.clear()
+    vec.scored[key] = found
+    return found
 
 
 def filter_mask(index, specialty, city, doctor, min_rating) -> np.ndarray | None:
