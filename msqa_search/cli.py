@@ -63,7 +63,7 @@ class MsqaGroup(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.Abort:
-            click.echo("msqa-search: interrupted; the index is as it was before this command", err=True)
+            click.echo("msqa-search: interrupted", err=True)
             sys.exit(130)
         except click.ClickException as e:
             e.show()
@@ -231,8 +231,8 @@ def index_command(paths, index_path, rebuild):
       msqa-search index ~/threads --index ~/msqa-index
       msqa-search index --rebuild ~/threads --index ~/msqa-index
     """
-    from . import build_index, open_index
-    from .files import find_thread_files, iter_threads
+    from .files import find_thread_files
+    from .store import current_generation
 
     target = index_path or default_index_path()
     if not paths:
@@ -242,51 +242,61 @@ def index_command(paths, index_path, rebuild):
     problems: list[Problem] = []
     files = find_thread_files(paths, on_problem=problems.append)
     warned: list[tuple[str, tuple[str, ...]]] = []
+    before = current_generation(target)
+    try:
+        verb, summary = _write_index(files, target, rebuild, problems, warned)
+    except KeyboardInterrupt:
+        # Writes are all-or-nothing; say which of the two this one was.
+        published = current_generation(target) != before
+        click.echo(
+            "msqa-search: interrupted after the new index was published; it holds the new content"
+            if published else "msqa-search: interrupted; the index is as it was before this command",
+            err=True,
+        )
+        sys.exit(130)
+    for path, warnings in warned:
+        for warning in warnings:
+            click.echo(f"warning: {path}: {warning}", err=True)
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+    parts = [_count(summary[key], noun) + " " + done for key, noun, done in (
+        ("threads_added", "thread", "added"), ("threads_replaced", "thread", "replaced"),
+        ("answers_added", "answer", "added"), ("answers_replaced", "answer", "replaced"),
+        ("answers_removed", "answer", "removed"),
+    ) if key in summary]
+    click.echo(f"{verb} the index at {target}: " + ", ".join(parts) + f"; {_count(len(problems), 'file')} skipped.")
+
+
+def _write_index(files, target: Path, rebuild: bool, problems: list, warned: list) -> tuple[str, dict]:
+    """Build or update ``target`` from ``files``, with a progress bar on a terminal."""
+    from . import build_index, open_index
+    from .files import iter_threads
+
     exists = True
     if not rebuild:
         try:
             open_index(target).close()
         except IndexNotFoundError:
             exists = False
+    counter = {"threads_added": 0, "answers_added": 0}
     progress = click.progressbar(
         files, label="Indexing", file=sys.stderr, show_pos=True, hidden=not sys.stderr.isatty()
     )
     with progress as bar:
-        threads = iter_threads(bar, on_problem=problems.append)
 
-        def noted():
-            for thread in threads:
+        def threads():
+            for thread in iter_threads(bar, on_problem=problems.append):
                 if thread.warnings:
                     warned.append((thread.source or thread.id, thread.warnings))
+                counter["threads_added"] += 1
+                counter["answers_added"] += len(thread.answers)
                 yield thread
 
         if rebuild or not exists:
-            counter = {"threads": 0, "answers": 0}
-
-            def counted():
-                for thread in noted():
-                    counter["threads"] += 1
-                    counter["answers"] += len(thread.answers)
-                    yield thread
-
-            build_index(counted(), target).close()
-            summary = {"threads_added": counter["threads"], "answers_added": counter["answers"]}
-            verb = "Built"
-        else:
-            with open_index(target) as index:
-                summary = to_dict(index.update(noted()))
-            verb = "Updated"
-    for path, warnings in warned:
-        for warning in warnings:
-            click.echo(f"warning: {path}: {warning}", err=True)
-    for problem in problems:
-        click.echo(f"skipped: {problem}", err=True)
-    parts = [_count(summary[key], noun) + " " + verb_ for key, noun, verb_ in (
-        ("threads_added", "thread", "added"), ("threads_replaced", "thread", "replaced"),
-        ("answers_added", "answer", "added"), ("answers_replaced", "answer", "replaced"),
-        ("answers_removed", "answer", "removed"),
-    ) if key in summary]
-    click.echo(f"{verb} the index at {target}: " + ", ".join(parts) + f"; {_count(len(problems), 'file')} skipped.")
+            build_index(threads(), target).close()
+            return "Built", counter
+        with open_index(target) as index:
+            return "Updated", to_dict(index.update(threads()))
 
 
 def _count(n: int, noun: str) -> str:

@@ -107,16 +107,17 @@ def _open_generation(root: Path, generation: Path):
             f" msqa-search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
             path=root, found=found, expected=SCHEMA_VERSION,
         )
-    with damage_guard(root):
+    with damage_guard(root, opening=True):
         return FileStorage(str(generation)).open_index(indexname=INDEX_NAME)
 
 
 @contextlib.contextmanager
-def damage_guard(root: Path) -> Iterator[None]:
+def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
     """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError.
 
-    Whoosh leaves files open when it fails half-way through reading them; they are
-    closed here instead of warning later from whatever code runs next.
+    Whoosh leaves files open when it fails half-way through opening an index; with
+    ``opening``, they are closed here instead of warning later from whatever code runs
+    next. (Files of an open index belong to its searcher, which ``close()`` closes.)
     """
     try:
         yield
@@ -125,7 +126,8 @@ def damage_guard(root: Path) -> Iterator[None]:
     except Exception as e:
         if not _from_files(e):
             raise  # a bug, not damage: let it show
-        _close_files(e.__traceback__)
+        if opening:
+            _close_files(e.__traceback__)
         raise damaged(root, e) from None
 
 
@@ -143,15 +145,35 @@ def _from_files(error: BaseException) -> bool:
     return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_WHOOSH_DIR)
 
 
+def _close_searcher(searcher) -> None:
+    """Close every file of a searcher, part by part: after damage some part may fail to
+    close, and that must not leave the others open."""
+    reader = searcher.reader()
+    for segment_reader in getattr(reader, "readers", None) or [reader]:
+        for part in ("_terms", "_perdoc", "_storage"):
+            with contextlib.suppress(Exception):
+                getattr(segment_reader, part).close()
+        segment_reader.is_closed = True
+    searcher.is_closed = True
+
+
 def _close_files(tb) -> None:
-    """Close the files that the frames of a traceback had open."""
+    """Close the files, and the readers of segments opened so far, that the frames of a
+    traceback hold."""
     from whoosh.filedb.structfile import StructFile
+    from whoosh.reading import IndexReader
+
+    def close(value) -> None:
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                close(item)
+        elif isinstance(value, (StructFile, io.IOBase, IndexReader)):
+            with contextlib.suppress(Exception):
+                value.close()
 
     while tb is not None:
         for value in list(tb.tb_frame.f_locals.values()):
-            if isinstance(value, (StructFile, io.IOBase)):
-                with contextlib.suppress(Exception):
-                    value.close()
+            close(value)
         tb = tb.tb_next
 
 
@@ -213,9 +235,7 @@ class SearchIndex:
         if self._searcher is not None:
             searcher, self._searcher = self._searcher, None
             self.cache.pop("vectors", None)  # holds the searcher's readers
-            # After damage, some files are closed already; closing never fails.
-            with contextlib.suppress(Exception):
-                searcher.close()
+            _close_searcher(searcher)
 
     # -- what the search module uses ---------------------------------------------
 
@@ -236,9 +256,18 @@ class SearchIndex:
     def searcher(self):
         """The open Whoosh searcher (for the search module)."""
         if self._searcher is None:
-            with damage_guard(self.path):
+            self._check_segments()
+            with damage_guard(self.path, opening=True):
                 self._searcher = self._ix.searcher()
         return self._searcher
+
+    def _check_segments(self) -> None:
+        """A missing segment file is damage; find it before Whoosh opens the others (and
+        leaves them open when it trips over the missing one)."""
+        for segment in self._ix._segments():
+            name = segment.segment_id()
+            if not any((self._generation / f"{name}.{ext}").exists() for ext in ("pst", "seg")):
+                raise damaged(self.path, FileNotFoundError(f"segment {name} is missing"))
 
     def columns(self) -> cols.Columns:
         """The value arrays of every document, in document-number order."""

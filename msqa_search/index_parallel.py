@@ -162,7 +162,7 @@ def _feeder(pending: queue.Queue, process: subprocess.Popen, failures: list) -> 
 
 def _work(folder: Path) -> tuple:
     """Build one segment at ``folder`` from the chunks of threads on standard input."""
-    from .index_write import WRITER_MB, Batch, columns_name
+    from .index_write import WRITER_MB, Batch, cancel, columns_name
 
     folder.mkdir(parents=True, exist_ok=True)
     ix = FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
@@ -179,7 +179,7 @@ def _work(folder: Path) -> tuple:
                 batch.add(thread)
         writer.commit(optimize=False)
     except BaseException:
-        writer.cancel()
+        cancel(writer)
         raise
     segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)._segments()
     for segment in segments:

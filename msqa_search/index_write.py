@@ -6,7 +6,9 @@ See store.py for the folder layout that makes every write all-or-nothing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
 import itertools
 import json
 import os
@@ -91,7 +93,8 @@ def build_index(
 
     Args:
         threads: the threads to index (any iterable; read once).
-        path: the index folder; created if missing. It must be empty or an index.
+        path: the index folder; created if missing. Files in it that are not the
+            index's own are left alone.
         lock_timeout: seconds to wait while another process writes this index.
         on_thread: called after each thread is added (for progress reports).
         workers: processes for a large build (over PARALLEL_MIN_ANSWERS answers);
@@ -100,7 +103,7 @@ def build_index(
     Raises:
         IndexLockedError: another process kept the index locked for ``lock_timeout``.
         IndexWriteError: the index could not be written (disk full, read-only...).
-        IndexProblem: ``path`` is a non-empty folder that holds no index.
+        IndexProblem: ``path`` is a file.
     """
     root = Path(path)
     _refuse_foreign(root)
@@ -153,7 +156,7 @@ def _write_build(threads: Iterable[Thread], folder: Path, workers: int | None,
                 on_thread(thread)
         writer.commit(optimize=True)
     except BaseException:
-        writer.cancel()
+        cancel(writer)
         raise
     _finish_generation(ix, folder, batch, previous_vocabulary=None)
 
@@ -167,6 +170,44 @@ def default_workers() -> int:
     return max(1, min(cores, 4))
 
 
+def cancel(writer) -> None:
+    """Cancel a Whoosh writer and close every file it holds.
+
+    ``cancel()`` alone leaves the files of a half-written segment open when the write
+    failed (a full disk): they would warn later, and keep the space in use.
+    """
+    from whoosh.filedb.structfile import StructFile
+
+    with contextlib.suppress(Exception):
+        writer.cancel()
+    seen: set[int] = set()
+
+    def close(value, depth: int) -> None:
+        if id(value) in seen or depth > 8:
+            return
+        seen.add(id(value))
+        if isinstance(value, (StructFile, io.IOBase)) or _file_like(value):
+            with contextlib.suppress(Exception):
+                value.close()
+            if isinstance(value, StructFile):  # its close() may fail before the file's
+                close(value.file, depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                close(item, depth + 1)
+        elif isinstance(value, dict):
+            for item in value.values():
+                close(item, depth + 1)
+        elif hasattr(value, "__dict__") and type(value).__module__.startswith("whoosh"):
+            for item in vars(value).values():
+                close(item, depth + 1)
+
+    close(writer, 0)
+
+
+def _file_like(value) -> bool:
+    return callable(getattr(value, "write", None)) and callable(getattr(value, "close", None)) and not isinstance(value, type)
+
+
 def _discard(folder: Path, error: BaseException) -> None:
     """Remove a failed write's folder, first closing the files Whoosh left open in it.
 
@@ -175,22 +216,24 @@ def _discard(folder: Path, error: BaseException) -> None:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        traceback.clear_frames(error.__traceback__)
+        seen = set()
+        while error is not None and id(error) not in seen:  # the error, and what it interrupted
+            seen.add(id(error))
+            traceback.clear_frames(error.__traceback__)
+            error = error.__context__
         gc.collect()
     shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refuse_foreign(root: Path) -> None:
-    if root.is_file():
-        raise IndexProblem(f"{root} is a file; give a folder for the index", path=root)
-    if root.is_dir() and store.current_generation(root) is None:
-        foreign = [p.name for p in root.iterdir() if not p.name.startswith(("gen-", store.LOCK, store.CURRENT))]
-        if foreign:
-            raise IndexProblem(
-                f"{root} is not empty and holds no msqa-search index (it has {foreign[0]!r});"
-                " choose a new or empty folder for the index, so that nothing in it is lost",
-                path=root,
-            )
+    """A file at ``root`` is never replaced. (A folder of other files is fine: a build
+    adds its own entries beside them and never deletes what it did not write.)"""
+    if root.exists() and not root.is_dir():
+        raise IndexProblem(
+            f"{root} is a file, not a folder; it is left as it is. Give the index a folder"
+            " of its own (msqa-search index --index NEW_FOLDER THREADS...)",
+            path=root,
+        )
 
 
 def _new_generation(root: Path) -> tuple[Path, Path]:
@@ -320,7 +363,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
         merge = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=merge)
     except BaseException:
-        writer.cancel()
+        cancel(writer)
         raise
     _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base))
     return UpdateSummary(**counts)

@@ -69,7 +69,7 @@ def require_generation(root: Path) -> Path:
         )
     if not root.is_dir():
         raise IndexNotFoundError(
-            f"{root} is a file, not an index folder; name a new folder for the index"
+            f"{root} is a file, not an index folder; give the index a folder of its own"
             " (msqa-search index --index NEW_FOLDER THREADS...)",
             path=root,
         )
@@ -77,17 +77,7 @@ def require_generation(root: Path) -> Path:
     if generation is None and (root / CURRENT).exists():
         raise IndexDamagedError(f"the index at {root} is damaged ({CURRENT} is garbled). {rebuild_hint(root)}", path=root)
     if generation is None:
-        if any(not p.name.startswith(("gen-", LOCK, CURRENT)) for p in root.iterdir()):
-            raise IndexNotFoundError(
-                f"{root} holds no msqa-search index, and other files; name a new or empty"
-                " folder for the index (msqa-search index --index NEW_FOLDER THREADS...)",
-                path=root,
-            )
-        raise IndexNotFoundError(
-            f"{root} holds no msqa-search index yet. Build one with"
-            f" `msqa-search index --index {root} THREADS...` (or build_index() in Python).",
-            path=root,
-        )
+        raise IndexNotFoundError(f"{root} holds no msqa-search index. {rebuild_hint(root)}", path=root)
     return generation
 
 

@@ -741,8 +741,8 @@ class TestSearchExitCodes:
 
         assert_error(
             result, 2,
-            f"Error: {tmp_path} holds no msqa-search index yet. Build one with"
-            f" `msqa-search index --index {tmp_path} THREADS...` (or build_index() in Python).",
+            f"Error: {tmp_path} holds no msqa-search index. Rebuild it with"
+            f" `msqa-search index --rebuild --index {tmp_path} THREADS...` (or build_index() in Python).",
         )
 
 
@@ -925,20 +925,16 @@ class TestIndex:
                      usage="msqa-search index [OPTIONS] [PATHS]...")
         assert not (tmp_path / "ix").exists()
 
-    def test_foreign_folder_is_refused(self, runner, tmp_path):
-        """A non-empty folder that is not an index is left alone: one error line, exit 2."""
+    def test_foreign_folder_keeps_its_files(self, runner, tmp_path):
+        """A folder of other files gets the index beside them, and keeps them."""
         target = tmp_path / "notes"
         target.mkdir()
         (target / "keep.txt").write_text("mine", encoding="utf-8")
 
         result = runner.invoke(cli, ["index", str(SEEDS), "--index", str(target)], prog_name="msqa-search")
 
-        assert_error(
-            result, 2,
-            f"Error: {target} is not empty and holds no msqa-search index (it has 'keep.txt'); choose a"
-            " new or empty folder for the index, so that nothing in it is lost",
-        )
-        assert ["keep.txt"] == [p.name for p in target.iterdir()]
+        assert 0 == result.exit_code, result.output
+        assert "mine" == (target / "keep.txt").read_text(encoding="utf-8")
 
 
 # -- show, stats, parse ---------------------------------------------------------------

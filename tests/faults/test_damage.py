@@ -120,7 +120,6 @@ DAMAGES = {
     "newer schema": (set_schema(2), IndexSchemaError),
     "schema not a number": (set_schema("1"), IndexSchemaError),
     "foreign folder": (foreign_folder, IndexNotFoundError),
-    "a file instead of a folder": (file_instead, IndexNotFoundError),
 }
 
 
@@ -178,6 +177,19 @@ class TestDamageInLibrary:
 
 
 @pytest.mark.slow
+class TestFileInsteadOfFolder:
+    def test_error_names_the_fix_and_the_file_is_kept(self, two_segment_index):
+        """A file where the index should be: one clear error naming a new folder as the
+        fix; --rebuild refuses to replace the file, which stays as it was."""
+        file_instead(two_segment_index)
+        error, leaks = first_error(two_segment_index)
+        assert (type(error), leaks) == (IndexNotFoundError, [])
+        assert str(error).endswith("(msqa-search index --index NEW_FOLDER THREADS...)"), str(error)
+        rebuild = run_cli("index", "--rebuild", "--index", two_segment_index, SEEDS)
+        assert (rebuild.returncode, len(rebuild.stderr.splitlines())) == (2, 1), rebuild.stderr
+        assert "not an index\n" == two_segment_index.read_text(encoding="utf-8")
+
+
 class TestDamageThroughCli:
     """The CLI prints the library's error as one line, exits 2; `index --rebuild` then fixes it."""
 
