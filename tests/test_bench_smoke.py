@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import sys
@@ -160,3 +161,17 @@ class TestFts5:
         """The Python's SQLite has FTS5 (the baseline needs it)."""
         with closing(sqlite3.connect(":memory:")) as conn:
             conn.execute("CREATE VIRTUAL TABLE t USING fts5 (a, tokenize='porter unicode61')")
+
+
+@pytest.mark.slow
+class TestWholeBenchmark:
+    def test_runs_end_to_end_at_a_tiny_size(self, tmp_path):
+        """python -m bench.run at 300 answers measures both sides and writes the report."""
+        from bench import run
+
+        assert 0 == run.main(["--answers", "300", "--out", str(tmp_path), "--queries", "3",
+                              "--repeat", "1", "--cli-runs", "1"])
+        results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+        for side in ("msqa", "fts5"):
+            assert results[side]["cli_seconds"] > 0
+        assert (tmp_path / "results.md").read_text(encoding="utf-8").strip()
