@@ -157,23 +157,26 @@ def load(path: Path) -> Columns:
 
 def concat(parts: Sequence[Columns]) -> Columns:
     """Join segments' columns into one, in segment order, re-numbering table places."""
+    import numpy as np
+
     if len(parts) == 1:
         return parts[0]
     tables: dict[str, list[str]] = {name: [] for name in TABLES}
     arrays = {name: array("i") for name in ARRAYS}
     ids: list[str] = []
+    places: dict[str, dict[str, int]] = {name: {} for name in TABLES}
     for part in parts:
         for name in TABLES:
-            table = tables[name]
-            places = {facet_key(v) if name != "thread" else v: i for i, v in enumerate(table)}
+            table, known = tables[name], places[name]
             remap = []
             for value in part.tables[name]:
                 key = facet_key(value) if name != "thread" else value
-                if key not in places:
-                    places[key] = len(table)
+                if key not in known:
+                    known[key] = len(table)
                     table.append(value)
-                remap.append(places[key])
-            arrays[name].extend(remap[p] for p in part.arrays[name])
+                remap.append(known[key])
+            codes = np.frombuffer(part.arrays[name], dtype=np.int32)
+            arrays[name].frombytes(np.asarray(remap, dtype=np.int32)[codes].tobytes())
         for name in ARRAYS[len(TABLES):]:
             arrays[name].extend(part.arrays[name])
         ids.extend(part.answer_ids)

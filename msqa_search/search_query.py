@@ -143,17 +143,16 @@ def _typo_variants(index, word: str) -> list[str]:
     limit = max_typos(word)
     if limit <= 0 or not word.isalpha():
         return []
-    buckets = index.cache.get("typo-buckets")
-    if buckets is None:
-        buckets = {}
+    buckets = index.cache.setdefault("typo-buckets", {})
+    if word[0] not in buckets:  # filled one first letter at a time, as needed
+        letter = buckets[word[0]] = {}
         for other in index.vocabulary():
-            if other.isalpha() and len(other) >= 4:
-                buckets.setdefault((other[0], len(other)), []).append(other)
-        index.cache["typo-buckets"] = buckets
+            if other[:1] == word[0] and len(other) >= 4 and other.isalpha():
+                letter.setdefault(len(other), []).append(other)
     candidates = [
         other
         for n in range(len(word) - limit, len(word) + limit + 1)
-        for other in buckets.get((word[0], n), ())
+        for other in buckets[word[0]].get(n, ())
     ]
     speller = _index_speller(index)
     return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]

@@ -248,8 +248,8 @@ def rank(index, scores: np.ndarray, matched: np.ndarray, wanted: int | None, sor
             cut = np.partition(scores[matched], len(matched) - wanted)[len(matched) - wanted]
             matched = matched[scores[matched] >= cut]
         ids = index.columns().answer_ids
-        top = sorted(matched.tolist(), key=lambda d: (-scores[d], ids[d]))
-        return np.asarray(top[:wanted], dtype=np.int64)
+        names = np.array([ids[d] for d in matched.tolist()])
+        return matched[np.lexsort((names, -scores[matched]))][:wanted]
     ids = answer_rank(index)[matched]
     if sort == "relevance":
         order = np.lexsort((ids, -scores[matched]))

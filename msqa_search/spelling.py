@@ -212,12 +212,10 @@ class Speller:
         self._common_frequency = common_frequency
         self._dominance = dominance
         # (first letter, length) -> words that may be known; a word shorter than
-        # MIN_LENGTH is never a candidate.
+        # MIN_LENGTH is never a candidate. Filled one first letter at a time, when a
+        # word starting with it is first looked up: a query needs a few letters only.
         self._buckets: dict[tuple[str, int], list[str]] = {}
-        pool = self._curated.union(w for w, n in self._df.items() if n >= min_frequency)
-        for word in sorted(pool):
-            if len(word) >= MIN_LENGTH:
-                self._buckets.setdefault((word[0], len(word)), []).append(word)
+        self._letters: set[str] = set()
         self._known: dict[str, bool] = {}
 
     def is_known(self, word: str) -> bool:
@@ -282,7 +280,17 @@ class Speller:
         corrected = [self.suggest(w) or w for w in words]
         return None if corrected == words else corrected
 
+    def _fill(self, letter: str) -> None:
+        self._letters.add(letter)
+        pool = {w for w in self._curated if w[:1] == letter}
+        pool.update(w for w, n in self._df.items() if n >= self._min_frequency and w[:1] == letter)
+        for word in sorted(pool):
+            if len(word) >= MIN_LENGTH:
+                self._buckets.setdefault((word[0], len(word)), []).append(word)
+
     def _neighbours(self, word: str, limit: int) -> Iterator[str]:
+        if word[:1] not in self._letters:
+            self._fill(word[:1])
         for length in range(len(word) - limit, len(word) + limit + 1):
             for other in self._buckets.get((word[0], length), ()):
                 if other != word:
