@@ -6,14 +6,15 @@ import math
 
 ABOUT = [
     "Both sides search the same parsed records, OR the words of a plain query over answer "
-    "title, body and question, rank by BM25 (Whoosh BM25F with the library's field boosts; "
-    "FTS5 bm25() with the same weights) and return 10 hits with a highlighted snippet and "
+    "title, body and question, rank by BM25 (the library: BM25F with its field weights over "
+    "Whoosh's postings, coordination, expert syntax through Whoosh's matchers; FTS5: bm25() "
+    "with the same weights) and return 10 hits with a highlighted snippet and "
     "the total. The library runs with synonyms=False except for misspelled queries, where "
     "its typo tolerance (synonyms=True) meets FTS5's did-you-mean fallback.",
-    "Totals can differ for reasons of analysis, not counting: Whoosh's Porter stemmer leaves "
-    "doubled consonants (\"scarring\" -> \"scarr\", SQLite: \"scar\"), and Whoosh drops "
-    "function words and renumbers positions, so the phrase \"treatment make\" also matches "
-    "\"treatment and make\". Misspelled queries are not expected to agree.",
+    "Totals can differ for reasons of analysis, not counting: the library stems with Porter2 "
+    "(SQLite: Porter), and drops function words and renumbers positions, so the phrase "
+    "\"treatment make\" also matches \"treatment and make\". Misspelled queries are not "
+    "expected to agree.",
     "The library's CLI runs with its defaults (synonyms and typo variants on, four facets); "
     "the --no-synonyms row is the same work as the FTS5 command (four facets, spelling "
     "fallback).",

@@ -19,8 +19,8 @@ import traceback
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 from whoosh.filedb.filestore import FileStorage
@@ -107,19 +107,7 @@ def build_index(
     """
     root = Path(path)
     _refuse_foreign(root)
-    with store.write_lock(root, lock_timeout):
-        store.clean(root)
-        tmp, final = _new_generation(root)
-        try:
-            _write_build(threads, tmp, workers, on_thread)
-            store.publish(root, tmp, final)
-        except OSError as e:
-            _discard(tmp, e)
-            raise store.write_error(root, e) from None
-        except BaseException as e:
-            _discard(tmp, e)
-            raise
-        store.clean(root)
+    _write_generation(root, lock_timeout, lambda tmp, base: _write_build(threads, tmp, workers, on_thread))
     from .index import open_index
 
     return open_index(root)
@@ -310,14 +298,25 @@ def load_vocabulary(folder: Path) -> Counter:
 def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: float,
                       on_thread: Callable[[Thread], None] | None, open_generation) -> UpdateSummary:
     """Write the current generation plus ``threads`` as a new generation, and publish it."""
+    return _write_generation(
+        root, lock_timeout,
+        lambda tmp, base: _write_update(open_generation(base), tmp, base, threads, on_thread),
+        from_current=True,
+    )
+
+
+def _write_generation(root: Path, lock_timeout: float, write, *, from_current: bool = False):
+    """Under the write lock, let ``write(folder, base)`` fill a new generation folder (a
+    copy of the current one when ``from_current``), then publish it. On any failure the
+    folder goes and the current generation stays."""
     with store.write_lock(root, lock_timeout):
         store.clean(root)
-        base = store.require_generation(root)
-        ix = open_generation(base)
+        base = store.require_generation(root) if from_current else None
         tmp, final = _new_generation(root)
         try:
-            store.link_files(base, tmp)
-            summary = _write_update(ix, tmp, base, threads, on_thread)
+            if base is not None:
+                store.link_files(base, tmp)
+            result = write(tmp, base)
             store.publish(root, tmp, final)
         except OSError as e:
             _discard(tmp, e)
@@ -326,7 +325,7 @@ def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: fl
             _discard(tmp, e)
             raise
         store.clean(root)
-    return summary
+    return result
 
 
 def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSummary:
