@@ -238,7 +238,7 @@ def _plain_concepts(index, text: str, table, typos: bool) -> tuple:
     A concept scores as the best of its alternatives (the words typed, their synonyms,
     their misspellings in the corpus), never their sum, and an alternative never
     outweighs the words typed (see _weight). Answers matching more concepts rank
-    higher (see _coordinate).
+    higher (see COORDINATION in search.py).
     """
     words = query_words(text)
     stems = [w.stem for w in words]
