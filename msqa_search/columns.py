@@ -4,7 +4,8 @@ Counting facets by walking postings in Python, or rebuilding a filter's document
 every query, is what makes plain Whoosh slow. Instead, each segment gets a small file
 holding, for every document number, the index of its specialty, city, doctor, rating
 band and thread in a table, plus its rating and review count. Facet counts are then a
-walk over the matching document numbers, and filters are cached sets.
+``numpy.bincount`` over the matching document numbers, and filters cached boolean arrays
+(search_scores.py).
 
 File layout: one line of JSON (the tables and the arrays' lengths), then the arrays as
 raw little-endian 32-bit integers in the order of ``ARRAYS``.
@@ -17,7 +18,7 @@ import os
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -181,11 +182,3 @@ def concat(parts: Sequence[Columns]) -> Columns:
             arrays[name].extend(part.arrays[name])
         ids.extend(part.answer_ids)
     return Columns(tables=tables, arrays=arrays, answer_ids=ids)
-
-
-def count(columns: Columns, name: str, docnums: Iterable[int]) -> list[tuple[str, int]]:
-    """Count the values of facet ``name`` over ``docnums``, by count then value."""
-    values = columns.arrays[name]
-    counts = Counter(map(values.__getitem__, docnums))
-    table = columns.tables[name]
-    return sorted(((table[p], n) for p, n in counts.items()), key=lambda vn: (-vn[1], vn[0].casefold(), vn[0]))

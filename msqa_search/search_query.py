@@ -123,10 +123,6 @@ def _field_query(field: str, stems: Sequence[str], boost: float = 1.0) -> wq.Que
     return wq.Phrase(field, list(stems), boost=boost)
 
 
-def _across_fields(stems: Sequence[str], boost: float = 1.0) -> list[wq.Query]:
-    return [_field_query(field, stems, boost) for field in TEXT_FIELDS]
-
-
 def _index_speller(index) -> Speller:
     speller = index.cache.get("speller")
     if speller is None:
@@ -162,7 +158,8 @@ def _typo_variants(index, word: str) -> list[str]:
 class Plan:
     """What will be searched: the Whoosh query, and what to highlight in the body."""
 
-    query: wq.Query
+    query: wq.Query | None
+    """The Whoosh query of an expert query; None for plain words (see ``concepts``)."""
     terms: frozenset[str]
     """Stems to mark wherever they stand."""
     phrases: frozenset[tuple[str, ...]]
@@ -217,19 +214,31 @@ def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
         )
     text = "".join(c if c.isprintable() else " " for c in text)
     table = _synonym_table(synonym_files()) if synonyms else {}
-    concepts: tuple = ()
-    if _EXPERT.search(text):
-        q = _parse_expert(text, table)
-    else:
+    if not _EXPERT.search(text):
         concepts = _plain_concepts(index, text, table, typos=synonyms)
-        q = wq.Or([_best_of([_across_fields(p, b) for p, b in c]) for c in concepts]) if concepts else None
-    if q is None or q is wq.NullQuery:
-        raise QuerySyntaxError(
-            "the query has no words to search for", query=text,
-            hint="Function words such as 'the' or 'can' and lone operators are not searched; add a word that carries meaning",
+        if not concepts:
+            raise _nothing_to_search(text)
+        # Plain words are scored from the concepts (search_scores.py), not by Whoosh.
+        alternatives = [stems for concept in concepts for stems, _ in concept]
+        return Plan(
+            None,
+            frozenset(s[0] for s in alternatives if len(s) == 1),
+            frozenset(s for s in alternatives if len(s) > 1),
+            (),
+            concepts,
         )
+    q = _parse_expert(text, table)
+    if q is None or q is wq.NullQuery:
+        raise _nothing_to_search(text)
     terms, phrases, patterns = _highlight_plan(q)
-    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), concepts)
+    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns))
+
+
+def _nothing_to_search(text: str) -> QuerySyntaxError:
+    return QuerySyntaxError(
+        "the query has no words to search for", query=text,
+        hint="Function words such as 'the' or 'can' and lone operators are not searched; add a word that carries meaning",
+    )
 
 
 def _plain_concepts(index, text: str, table, typos: bool) -> tuple:
@@ -294,13 +303,6 @@ def _weight(index, typed: Sequence[str], alternative: Sequence[str], boost: floa
     Botox at length.
     """
     return boost * min(1.0, _idf(index, typed) / max(_idf(index, alternative), 1e-9))
-
-
-def _best_of(alternatives: list[list[wq.Query]]) -> wq.Query:
-    """Score as the best-scoring alternative; each alternative sums over the fields."""
-    if len(alternatives) == 1:
-        return wq.Or(alternatives[0])
-    return wq.DisjunctionMax([wq.Or(fields) for fields in alternatives])
 
 
 @lru_cache(maxsize=1)
