@@ -1,21 +1,28 @@
 """The msqa-search command line: argv -> one library call -> text or JSON.
 
-Search is the default command, so ``msqa-search "botox"`` works. Every library error
-becomes one line on stderr and exit code 2; no matches exits 1, as grep does.
+Search is the default command, so ``msqa-search botox`` works, and the words after it
+are the query, quoted or not. Every library error becomes one line on stderr (a JSON
+object with --json) and exit code 2; no matches exits 1, as grep does.
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import io
+import itertools
 import json
 import os
+import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, present
-from .errors import IndexNotFoundError, MsqaError
+from .errors import AnswerNotFoundError, FilterValueError, IndexNotFoundError, MsqaError, ThreadNotFoundError
 from .model import Problem, to_dict
 
 FACET_NAMES = ("specialty", "city", "rating", "doctor")
@@ -30,6 +37,11 @@ ROLES = {
     "bar": {"fg": "green"},
     "summary": {"bold": True},
 }
+#: Options every command that has them takes before or after the command's name.
+GLOBAL_OPTIONS = {"--index": True, "--json": False, "--color": False, "--no-color": False}
+#: Output modes of search; at most one of them.
+MODES = ("as_json", "jsonl", "csv_out", "count", "ids")
+MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "count": "--count", "ids": "--ids"}
 
 
 class Failure(click.ClickException):
@@ -38,10 +50,15 @@ class Failure(click.ClickException):
     exit_code = 2
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away (``| head -1``)."""
+
+
 class MsqaGroup(click.Group):
     """A group whose default command is ``search``, with grep-like exit codes."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = self._globals_after_command(list(args))
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
         if args and args[0] == "search" and "--" not in args:
@@ -51,24 +68,128 @@ class MsqaGroup(click.Group):
                 args = [a for a in args if a != queries[0]] + ["--", queries[0]]
         return super().parse_args(ctx, args)
 
+    def _globals_after_command(self, args: list[str]) -> list[str]:
+        """``--index IX stats`` -> ``stats --index IX``: options given before a command's
+        name go after it, as git and docker take them."""
+        takes_value = self._value_options()
+        i = 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "--":
+            name = args[i].split("=", 1)[0]
+            i += 2 if takes_value.get(name) and "=" not in args[i] else 1
+        if 0 < i < len(args) and args[i] in self.commands:
+            return [args[i], *args[:i], *args[i + 1:]]
+        return args
+
+    def _value_options(self) -> dict[str, bool]:
+        found = dict(GLOBAL_OPTIONS)
+        for command in self.commands.values():
+            for param in command.params:
+                if isinstance(param, click.Option):
+                    for opt in (*param.opts, *param.secondary_opts):
+                        found[opt] = not (param.is_flag or param.count)
+        return found
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MsqaError as e:
             raise Failure(str(e)) from e
+        except BrokenPipeError as e:
+            raise _PipeClosed() from e
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        args = list(sys.argv[1:] if args is None else args)
+        as_json = "--json" in args[: args.index("--")] if "--" in args else "--json" in args
+        _forgiving_streams()
+        if not _stdout_open():
+            _fail("cannot write the output: standard output is closed", as_json)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+            sys.stdout.flush()
         except click.exceptions.Abort:
-            click.echo("msqa-search: interrupted", err=True)
+            _echo_err("msqa-search: interrupted")
             sys.exit(130)
         except click.ClickException as e:
-            e.show()
-            sys.exit(2 if isinstance(e, click.UsageError) else e.exit_code)
+            code = 2 if isinstance(e, click.UsageError) else e.exit_code
+            if as_json:
+                _json_error(e.format_message(), code, type(e.__cause__ or e).__name__)
+            else:
+                e.message = present.safe(e.message, lines=True)
+                e.show()
+            sys.exit(code)
+        except (_PipeClosed, BrokenPipeError):
+            _pipe_closed()
+        except OSError as e:
+            if e.errno not in _OUTPUT_ERRORS:
+                raise
+            _silence_stdout()
+            _fail(f"cannot write the output: {e.strerror or e}", as_json)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _forgiving_streams() -> None:
+    """Characters the terminal's encoding lacks become '?', never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - a detached stream
+                pass
+
+
+def _stdout_open() -> bool:
+    if sys.stdout is None:
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return True  # not a file (CliRunner's buffer): writable
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the final flush fails no more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+
+
+def _pipe_closed() -> None:
+    """End as a Unix tool whose reader has gone: quietly, by SIGPIPE where there is one."""
+    _silence_stdout()
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(141)
+
+
+def _echo_err(message: str) -> None:
+    click.echo(present.safe(message), err=True)
+
+
+def _fail(message: str, as_json: bool) -> None:
+    if as_json:
+        _json_error(message, 2, "Failure")
+    else:
+        _echo_err(f"msqa-search: {message}")
+    sys.exit(2)
+
+
+def _json_error(message: str, code: int, kind: str) -> None:
+    click.echo(_dumps({"error": {"type": kind, "message": message, "exit_code": code}}, indent=None), err=True)
 
 
 def default_index_path() -> Path:
@@ -105,8 +226,9 @@ def open_or_build(index_path: Path | None):
 
 
 def _color(flag: bool | None) -> bool:
-    """Colour when asked (--color), else on a terminal unless NO_COLOR is set."""
-    color = flag if flag is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour when asked (--color), else on a terminal unless NO_COLOR is set (and not
+    empty, as no-color.org says)."""
+    color = flag if flag is not None else sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     # click.echo strips ANSI codes from output that is not a terminal, unless told.
     click.get_current_context().color = color
     return color
@@ -119,24 +241,78 @@ def _styler(color: bool) -> present.Style:
 
 
 def _width() -> int:
+    """The terminal's width (40 to 120 columns); 80 when not on a terminal."""
     if sys.stdout.isatty():
         return max(40, min(shutil.get_terminal_size().columns, 120))
-    return 100
+    return 80
 
 
 def _fancy() -> bool:
-    return (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") in ("utf8", "utf_8")
+    """True when stdout takes Unicode; else the output uses ASCII only for its own signs."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding.startswith(("utf", "gb18030"))
+
+
+# Characters that JSON may hold raw but a terminal would obey: C1 controls, bidi
+# controls, line separators, lone surrogates. Escaped, the JSON means the same.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _dumps(data, indent: int | None = 2) -> str:
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(_dumps(data))
+
+
+def _echo(text: str = "") -> None:
+    """Print a line built from file content (made safe) to stdout."""
+    click.echo(present.safe(text))
+
+
+def _index_value(ctx, param, value):
+    if value is None:
+        return None
+    if not str(value).strip():
+        raise click.BadParameter("must name a folder, not be empty")
+    return Path(value)
 
 
 index_option = click.option(
-    "--index", "index_path", type=click.Path(path_type=Path), envvar=INDEX_ENV, show_envvar=True,
+    "--index", "index_path", type=click.Path(), envvar=INDEX_ENV, show_envvar=True, callback=_index_value,
     help="Index folder. Default: a per-user index built from the sample threads.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+color_option = click.option("--color/--no-color", default=None,
+                            help="Colour the output. Default: on a terminal, unless NO_COLOR is set.")
+
+
+def _complete_values(facet: str):
+    """Shell completion of a filter's values, read from the index the command line names."""
+
+    def complete(ctx: click.Context, param, incomplete: str):
+        from click.shell_completion import CompletionItem
+
+        from . import open_index
+
+        raw = ctx.params.get("index_path") or os.environ.get(INDEX_ENV)
+        path = Path(raw) if raw else default_index_path()
+        try:
+            with open_index(path) as index:
+                values = index.values(facet)
+        except (MsqaError, OSError):
+            return []
+        typed = incomplete.casefold()
+        return [
+            CompletionItem(v.value, help=present.plural(v.count, "answer"))
+            for v in values
+            if v.value.casefold().startswith(typed)
+            or any(w.startswith(typed) for w in v.value.casefold().split())
+        ]
+
+    return complete
 
 
 @click.group(cls=MsqaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,106 +321,231 @@ def cli() -> None:
     """Search what doctors say in public medical Q&A threads.
 
     Search is the default command: `msqa-search QUERY` is `msqa-search search QUERY`.
+    Options such as --index and --json go before or after the command.
 
     \b
     Examples:
-      msqa-search "botox contraindication"
+      msqa-search botox contraindication
       msqa-search index ~/threads --index ~/msqa-index
-      msqa-search show "000_19f0a23f49198bfd#6"
+      msqa-search --index ~/msqa-index show "000_19f0a23f49198bfd#6"
     """
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)
 @index_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Answers per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results, from 1.")
-@click.option("--specialty", help="Only answers by this specialty (any case; 'unknown' for none).")
-@click.option("--city", help="Only answers by doctors in this city (any case).")
-@click.option("--doctor", help="Only answers by this doctor (full name as shown).")
+@click.option("--specialty", multiple=True, shell_complete=_complete_values("specialty"),
+              help="Only answers by this specialty (any case; 'unknown' for none). Repeat for any of several.")
+@click.option("--city", multiple=True, shell_complete=_complete_values("city"),
+              help="Only answers by doctors in this city (any case). Repeat for any of several.")
+@click.option("--doctor", multiple=True, shell_complete=_complete_values("doctor"),
+              help="Only answers by this doctor: the full name or a part of it (a surname). Repeat for any of several.")
 @click.option("--min-rating", type=click.FloatRange(0, 5), help="Only doctors rated at least this (0-5).")
+@click.option("--min-reviews", type=click.IntRange(0), help="Only doctors with at least this many reviews.")
 @click.option("--sort", type=click.Choice(["relevance", "rating", "reviews"]), default="relevance", show_default=True)
 @click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_NAMES),
               help="Facet to count (repeatable). Default: all four.")
 @click.option("--no-facets", is_flag=True, help="Print no facet counts.")
+@click.option("--facets-table", is_flag=True, help="Facets as tables (value, count, bar) instead of one line each.")
 @click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
 @click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
+@click.option("--snippets", default=3, show_default=True, type=click.IntRange(0, 20), help="Snippets per hit (0: none).")
+@click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
+              help="About how long a snippet is, in characters.")
 @json_option
-@click.option("--color/--no-color", default=None, help="Colour the output. Default: on a terminal, unless NO_COLOR is set.")
-def search(query, index_path, limit, page, specialty, city, doctor, min_rating, sort, facets,
-           no_facets, group_by_thread, no_synonyms, as_json, color):
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each.")
+@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields in columns.")
+@click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
+@click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
+@color_option
+def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
+           no_facets, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
+           csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
 
-    Type words as you would ask them; answers with more of them rank higher, and
-    medical synonyms (MS / multiple sclerosis) and misspellings are found too. Experts
-    can use "phrases", field:value (title, body, question, doctor, specialty, city,
-    rating, reviews), AND / OR / NOT, +required, -excluded and rating:>=4.5.
+    Type words as you would ask them, quoted or not; answers with more of them rank
+    higher, and medical synonyms (MS / multiple sclerosis) and misspellings are found
+    too. Experts can use "phrases", field:value (title, body, question, doctor,
+    specialty, city, rating, reviews), AND / OR / NOT, +required, -excluded and
+    rating:>=4.5.
 
     Exit status: 0 when answers match, 1 when none do, 2 on an error.
 
     \b
     Examples:
-      msqa-search "botox contraindication"
+      msqa-search can MS patients get botox
       msqa-search "Can MS patients get Botox?" --specialty dermatologist --min-rating 4.5
       msqa-search 'doctor:klein OR "multiple sclerosis"' --sort rating --json
     """
-    chosen = () if no_facets else (facets or FACET_NAMES)
+    modes = {"as_json": as_json, "jsonl": jsonl, "csv_out": csv_out, "count": count, "ids": ids}
+    chosen_modes = [MODE_FLAGS[m] for m in MODES if modes[m]]
+    if len(chosen_modes) > 1:
+        raise click.UsageError(f"{' and '.join(chosen_modes)} cannot be used together; choose one")
+    if no_facets and facets:
+        raise click.UsageError("--facet and --no-facets cannot be used together")
+    text = " ".join(query)
+    quiet_facets = no_facets or jsonl or csv_out or count or ids
+    chosen = () if quiet_facets else (facets or FACET_NAMES)
     with open_or_build(index_path) as index:
-        results = index.search(
-            query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
-            min_rating=min_rating, sort=sort, facets=chosen, group_by_thread=group_by_thread,
-            synonyms=not no_synonyms,
-        )
+        try:
+            results = index.search(
+                text, limit=limit, page=page, specialty=specialty or None, city=city or None,
+                doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
+                facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
+                snippets=snippets, snippet_chars=snippet_chars,
+            )
+        except FilterValueError as e:
+            raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
     if as_json:
-        data = to_dict(results)
-        _echo_json(data)
+        _echo_json(to_dict(results))
+    elif jsonl:
+        for hit in results.hits:
+            click.echo(_dumps(to_dict(hit), indent=None))
+    elif csv_out:
+        _echo_csv(results)
+    elif count:
+        click.echo(str(results.total))
+    elif ids:
+        for hit in results.hits:
+            _echo(hit.answer_id)
     else:
         style = _styler(_color(color))
         if results.searched:
-            click.echo(style(f"No answers match {results.query!r}; showing results for {results.searched!r}.", "summary"))
+            click.echo(style(present.safe(f"No answers match {results.query!r}; showing results for {results.searched!r}."), "summary"))
+            click.echo()
+        elif results.suggestion and results.total:
+            click.echo(present.safe(f"Did you mean {results.suggestion!r}?"))
             click.echo()
         if results.total:
-            click.echo("\n".join(present.results_lines(results, _width(), style, _fancy())))
-        if results.suggestion and not results.searched and results.total:
-            click.echo(f"\nDid you mean {results.suggestion!r}?")
+            click.echo("\n".join(present.results_lines(results, _width(), style, _fancy(), tables=facets_table)))
     if not results.total:
         hint = f" Did you mean {results.suggestion!r}?" if results.suggestion else ""
-        click.echo(f"msqa-search: no answers match {query!r}.{hint}", err=True)
+        _echo_err(f"msqa-search: no answers match {text!r}.{hint}")
         click.get_current_context().exit(1)
+
+
+CSV_COLUMNS = ("rank", "answer_id", "thread_id", "position", "title", "doctor_name", "credentials", "specialty",
+               "city", "rating", "reviews", "badges", "score", "thread_title", "snippet")
+
+
+def _echo_csv(results) -> None:
+    """One row per hit; several credentials or badges are joined with '; '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    first = (results.page - 1) * results.limit + 1
+    for rank, hit in enumerate(results.hits, start=first):
+        d = hit.doctor
+        snippet = " ... ".join(" ".join("".join(t for t, _ in f).split()) for f in hit.highlights)
+        writer.writerow([
+            rank, hit.answer_id, hit.thread_id, hit.position, hit.title,
+            d.name if d and d.name else "", "; ".join(d.credentials) if d else "",
+            d.specialty if d and d.specialty else "", d.city if d and d.city else "",
+            "" if d is None or d.rating is None else d.rating, "" if d is None or d.reviews is None else d.reviews,
+            "; ".join(d.badges) if d else "", hit.score, hit.thread_title, snippet,
+        ])
+    click.echo(present.safe(out.getvalue(), lines=True), nl=False)
+
+
+@cli.command()
+@click.argument("answer_id")
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="How many answers.")
+@json_option
+@color_option
+def similar(answer_id, index_path, limit, as_json, color):
+    """Show answers like ANSWER_ID ("more like this"), from its most telling words.
+
+    \b
+    Example:
+      msqa-search similar "000_19f0a23f49198bfd#6" --limit 3
+    """
+    with open_or_build(index_path) as index:
+        results = index.similar(answer_id, limit=limit)
+    if as_json:
+        _echo_json(to_dict(results))
+    else:
+        style = _styler(_color(color))
+        if results.total:
+            click.echo(present.safe(f"Answers like {answer_id}, from the words: {results.query}"))
+            click.echo()
+            click.echo("\n".join(present.results_lines(results, _width(), style, _fancy())))
+    if not results.total:
+        _echo_err(f"msqa-search: no answers like {answer_id!r}.")
+        click.get_current_context().exit(1)
+
+
+@cli.command()
+@click.argument("facet", type=click.Choice(FACET_NAMES))
+@index_option
+@json_option
+def values(facet, index_path, as_json):
+    """List the values of FACET (specialty, city, rating, doctor) with how many answers
+    have each, most common first: what --specialty, --city and --doctor take.
+
+    \b
+    Example:
+      msqa-search values specialty
+    """
+    with open_or_build(index_path) as index:
+        found = index.values(facet)
+    if as_json:
+        _echo_json([to_dict(v) for v in found])
+        return
+    names = [present.safe(v.value) for v in found]
+    widest = max(map(len, names), default=0)
+    for name, v in zip(names, found):
+        click.echo(f"{name:<{widest}}  {v.count:>5}")
 
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Replace the whole index instead of updating it.")
-def index_command(paths, index_path, rebuild):
+@click.option("--prune", is_flag=True, help="Also remove threads whose file is gone.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and skipped files.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each parser warning.")
+def index_command(paths, index_path, rebuild, prune, quiet, verbose):
     """Build or update the index from thread files and folders (*.txt, recursively).
 
-    New threads are added and threads read again replace their old copy (by file
-    name). A file that is not a thread is reported and skipped. The index changes
-    only when the whole run succeeds; Ctrl-C leaves it as it was.
+    New threads are added, threads whose file changed replace their old copy (by
+    file name), and unchanged ones are left as they are. A file that is not a thread
+    is reported and skipped; a path that does not exist, or a run in which no thread
+    could be read, is an error. The index changes only when the whole run succeeds;
+    Ctrl-C leaves it as it was.
 
-    Without PATH, --rebuild on the default index rebuilds it from the samples.
+    Without PATH, --rebuild on the default index rebuilds it from the samples, and
+    --prune only removes the threads whose file is gone.
 
     \b
     Examples:
       msqa-search index ~/threads --index ~/msqa-index
+      msqa-search index --prune ~/threads --index ~/msqa-index
       msqa-search index --rebuild ~/threads --index ~/msqa-index
     """
     from .files import find_thread_files
     from .store import current_generation
 
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    if prune and rebuild:
+        raise click.UsageError("--prune and --rebuild cannot be used together (a rebuild keeps only the threads given)")
     target = index_path or default_index_path()
-    if not paths:
+    if not paths and not prune:
         if index_path is not None:
             raise click.UsageError("give thread files or folders to index")
         paths = tuple(_sample_files())
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise Failure(f"no such file or folder: {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     problems: list[Problem] = []
     files = find_thread_files(paths, on_problem=problems.append)
     warned: list[tuple[str, tuple[str, ...]]] = []
     before = current_generation(target)
     try:
-        verb, summary = _write_index(files, target, rebuild, problems, warned)
+        verb, summary = _write_index(files, target, rebuild, prune, problems, warned)
     except KeyboardInterrupt:
         # Writes are all-or-nothing; say which of the two this one was.
         published = current_generation(target) != before
@@ -254,21 +555,48 @@ def index_command(paths, index_path, rebuild):
             err=True,
         )
         sys.exit(130)
-    for path, warnings in warned:
-        for warning in warnings:
-            click.echo(f"warning: {path}: {warning}", err=True)
+    if _CONSOLE["script"]:
+        # The index is written: a Ctrl-C from now on (even while Python shuts down)
+        # would only cut the report short, so it is ignored until the process ends.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings = sum(len(w) for _, w in warned)
+    if verbose:
+        for path, found in warned:
+            for warning in found:
+                _echo_err(f"warning: {path}: {warning}")
     for problem in problems:
-        click.echo(f"skipped: {problem}", err=True)
-    parts = [_count(summary[key], noun) + " " + done for key, noun, done in (
-        ("threads_added", "thread", "added"), ("threads_replaced", "thread", "replaced"),
-        ("answers_added", "answer", "added"), ("answers_replaced", "answer", "replaced"),
-        ("answers_removed", "answer", "removed"),
-    ) if key in summary]
-    click.echo(f"{verb} the index at {target}: " + ", ".join(parts) + f"; {_count(len(problems), 'file')} skipped.")
+        _echo_err(f"skipped: {problem}")
+    if verb is None:
+        read = f" {present.plural(len(files), 'file')} found" if files else " no thread files (*.txt) found"
+        raise Failure(f"no thread could be read:{read}, {len(problems)} skipped; the index at {target} is unchanged")
+    if not quiet:
+        _echo(_summary_line(verb, target, summary, len(problems), warnings, verbose))
 
 
-def _write_index(files, target: Path, rebuild: bool, problems: list, warned: list) -> tuple[str, dict]:
-    """Build or update ``target`` from ``files``, with a progress bar on a terminal."""
+def _summary_line(verb: str, target: Path, summary: dict, skipped: int, warnings: int, verbose: bool) -> str:
+    """``Updated the index at IX: 1 thread added, 1 replaced, 1 unchanged; ...``."""
+    p = present.plural
+    if verb == "Built":
+        parts = [p(summary["threads_added"], "thread") + ", " + p(summary["answers_added"], "answer") + " added"]
+    else:
+        threads = [f"{summary['threads_added']} added", f"{summary['threads_replaced']} replaced",
+                   f"{summary.get('threads_unchanged', 0)} unchanged"]
+        if summary.get("threads_removed"):
+            threads.append(f"{summary['threads_removed']} removed")
+        n = summary["threads_added"] + summary["threads_replaced"] + summary.get("threads_unchanged", 0)
+        parts = [p(n, "thread") + " read: " + ", ".join(threads),
+                 "answers: " + ", ".join(f"{summary[k]} {k.split('_')[1]}" for k in (
+                     "answers_added", "answers_replaced", "answers_removed"))]
+    see = "" if verbose or not warnings else " (--verbose lists them)"
+    return f"{verb} the index at {target}: " + "; ".join(parts) + f"; {p(skipped, 'file')} skipped, {p(warnings, 'warning')}{see}."
+
+
+def _write_index(files, target: Path, rebuild: bool, prune: bool, problems: list, warned: list):
+    """Build or update ``target`` from ``files``, with a progress bar on a terminal.
+
+    Returns ``(verb, summary)``, or ``(None, {})`` when files were given but no thread
+    could be read from them (then nothing is written).
+    """
     from . import build_index, open_index
     from .files import iter_threads
 
@@ -292,35 +620,76 @@ def _write_index(files, target: Path, rebuild: bool, problems: list, warned: lis
                 counter["answers_added"] += len(thread.answers)
                 yield thread
 
+        found = threads()
+        first = next(found, None)
+        if first is None and not (prune and exists and not rebuild):
+            return None, {}
+        found = itertools.chain([] if first is None else [first], found)
         if rebuild or not exists:
-            build_index(threads(), target).close()
+            build_index(found, target).close()
             return "Built", counter
         with open_index(target) as index:
-            return "Updated", to_dict(index.update(threads()))
+            summary = to_dict(index.update(found))
+            if prune:
+                gone = [t for t, source in index.sources().items() if source and not os.path.exists(source)]
+                if gone:
+                    removed = to_dict(index.remove(gone))
+                    summary["threads_removed"] = removed["threads_removed"]
+                    summary["answers_removed"] += removed["answers_removed"]
+            return "Updated", summary
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+@cli.command()
+@click.argument("thread_ids", nargs=-1, required=True)
+@index_option
+def remove(thread_ids, index_path):
+    """Remove threads (all their answers) from the index, by thread id.
+
+    An id that is not in the index is an error, and nothing is removed.
+
+    \b
+    Example:
+      msqa-search remove 000_19f0a23f49198bfd --index ~/msqa-index
+    """
+    with open_or_build(index_path) as index:
+        known = index.sources()
+        unknown = [t for t in thread_ids if t not in known]
+        if unknown:
+            raise Failure(f"no thread {unknown[0]!r} in the index at {index.path}; nothing was removed")
+        summary = index.remove(thread_ids)
+    _echo(f"Removed {present.plural(summary.threads_removed, 'thread')} "
+          f"({present.plural(summary.answers_removed, 'answer')}) from the index at {index.path}.")
 
 
 @cli.command()
 @click.argument("answer_id")
 @index_option
 @json_option
-@click.option("--color/--no-color", default=None, help="Colour the output.")
+@color_option
 def show(answer_id, index_path, as_json, color):
-    """Show one whole answer, its doctor card and the question it answers.
+    """Show one whole answer (ANSWER_ID), its doctor card and the question it answers;
+    or, given a THREAD_ID, the whole thread.
 
     \b
-    Example:
+    Examples:
       msqa-search show "000_19f0a23f49198bfd#6"
+      msqa-search show 000_19f0a23f49198bfd
     """
     with open_or_build(index_path) as index:
-        thread, answer = index.answer(answer_id)
+        try:
+            found = index.answer(answer_id)
+            thread, answer = found.thread, found.answer
+        except AnswerNotFoundError as e:
+            try:
+                thread, answer = index.thread(answer_id), None
+            except ThreadNotFoundError:
+                raise Failure(f"{e}, and no thread has that id") from e
     if as_json:
-        _echo_json({"answer": to_dict(answer), "thread": to_dict(thread)})
-    else:
-        click.echo("\n".join(present.answer_lines(thread, answer, _width(), _styler(_color(color)), _fancy())))
+        _echo_json({"answer": to_dict(answer), "thread": to_dict(thread)} if answer else {"thread": to_dict(thread)})
+        return
+    style, width, fancy = _styler(_color(color)), _width(), _fancy()
+    lines = present.answer_lines(thread, answer, width, style, fancy) if answer else present.thread_lines(thread, width, style, fancy)
+    click.echo("\n".join(lines))
 
 
 @cli.command()
@@ -344,7 +713,7 @@ def stats(index_path, as_json):
         ("schema version", info.schema_version), ("generation", info.generation),
         ("segments", info.segments),
     ):
-        click.echo(f"{label:<15} {value}")
+        _echo(f"{label:<15} {value}")
 
 
 @cli.command()
@@ -368,20 +737,27 @@ def parse(files, as_json):
     if as_json:
         _echo_json([to_dict(t) for t in threads])
     else:
+        fancy = _fancy()
+        dash = " — " if fancy else " - "
         for thread in threads:
-            click.echo(f"{thread.id}: {thread.title}")
-            click.echo(f"  {len(thread.answers)} answers" + (
+            _echo(f"{thread.id}: {thread.title}")
+            click.echo(f"  {present.plural(len(thread.answers), 'answer')}" + (
                 f" (the page declares {thread.declared_answers})" if thread.declared_answers is not None else ""))
             for answer in thread.answers:
-                click.echo(f"  #{answer.position} {answer.title or '(untitled)'} — {present.doctor_line(answer.doctor, fancy=_fancy())}")
+                _echo(f"  #{answer.position} {answer.title or '(untitled)'}{dash}{present.doctor_line(answer.doctor, fancy=fancy)}")
             for warning in thread.warnings:
-                click.echo(f"  warning: {warning}")
+                _echo(f"  warning: {warning}")
     for problem in problems:
-        click.echo(f"skipped: {problem}", err=True)
+        _echo_err(f"skipped: {problem}")
     if problems:
         click.get_current_context().exit(2)
 
 
+#: Set when running as the console script, which may change process-wide settings.
+_CONSOLE = {"script": False}
+
+
 def main() -> None:
     """The console script's entry point."""
+    _CONSOLE["script"] = True
     cli(prog_name="msqa-search")

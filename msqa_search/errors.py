@@ -12,7 +12,10 @@
   x QuerySyntaxError     (query, hint)
   x SynonymFileError     (source, line): a bad line in a synonym file (synonyms.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
+    x FilterValueError   (facet, value, nearest): a filter value the index does not hold
   x AnswerNotFoundError  (answer_id)
+  x ThreadNotFoundError  (thread_id)
+  x IndexClosedError     (path): the SearchIndex was closed
 """
 
 from __future__ import annotations
@@ -111,3 +114,30 @@ class AnswerNotFoundError(MsqaError):
 
 class SearchOptionError(MsqaError, ValueError):
     """A search option with an impossible value (a limit of 0, an unknown facet...)."""
+
+
+class FilterValueError(SearchOptionError):
+    """A filter value (specialty, city, doctor) that no answer in the index has."""
+
+    def __init__(self, facet: str, value: str, nearest: tuple[str, ...]):
+        self.facet = facet
+        self.value = value
+        self.nearest = tuple(nearest)
+        near = f"; nearest: {', '.join(self.nearest)}" if self.nearest else ""
+        super().__init__(f"no {facet} {value!r} in the index{near}")
+
+
+class ThreadNotFoundError(MsqaError):
+    """No thread with the given id in the index."""
+
+    def __init__(self, thread_id: str):
+        self.thread_id = thread_id
+        super().__init__(f"no thread {thread_id!r} in the index")
+
+
+class IndexClosedError(MsqaError):
+    """The SearchIndex was closed; open the index again to use it."""
+
+    def __init__(self, path: os.PathLike[str] | str):
+        self.path = os.fspath(path)
+        super().__init__(f"the index at {self.path} is closed; open it again with open_index()")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import pickle
@@ -15,33 +16,39 @@ import stat
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
+import numpy as np
 import whoosh
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import store
+from . import search_scores, store
 from .errors import (
     AnswerNotFoundError,
+    IndexClosedError,
     IndexDamagedError,
     IndexSchemaError,
     MsqaError,
+    SearchOptionError,
+    ThreadNotFoundError,
     UnsafeIndexError,
     rebuild_hint,
 )
 from .index_schema import INDEX_NAME, SCHEMA_VERSION
+from .search_query import FACETS
 from .index_write import (
     LOCK_TIMEOUT,
     UpdateSummary,
     build_index,
     columns_name,
     load_vocabulary,
+    remove_generation,
     update_generation,
 )
-from .model import Answer, Doctor, Results, Thread, from_dict
+from .model import Answer, Doctor, FacetValue, Results, Thread, ThreadAnswer, from_dict
 
 _WHOOSH_DIR = os.path.dirname(whoosh.__file__)
 
@@ -207,8 +214,9 @@ class SearchIndex:
 
     It keeps one Whoosh searcher open across searches, refreshed after its own writes
     and, at the start of each call, when another process has published a new
-    generation. Use it in a ``with`` block, or call ``close()``, to release its files.
-    One SearchIndex is meant for one thread at a time.
+    generation. Use it in a ``with`` block, or call ``close()``, to release its files;
+    a closed SearchIndex raises IndexClosedError. One SearchIndex is meant for one
+    thread at a time.
     """
 
     def __init__(self, root: Path, generation: Path, ix) -> None:
@@ -220,6 +228,8 @@ class SearchIndex:
         self._vocabulary: Counter | None = None
         self.cache: dict = {}
         """Per-generation caches of the search module (filter sets, speller)."""
+        self.closed = False
+        """True once ``close()`` was called."""
 
     def __repr__(self) -> str:
         return f"<SearchIndex {str(self.path)!r} {self._generation.name}>"
@@ -231,7 +241,11 @@ class SearchIndex:
         self.close()
 
     def close(self) -> None:
-        """Release the index's open files. Searching again reopens them."""
+        """Release the index's open files. The SearchIndex cannot be used after this."""
+        self.closed = True
+        self._release()
+
+    def _release(self) -> None:
         if self._searcher is not None:
             searcher, self._searcher = self._searcher, None
             self.cache.pop("vectors", None)  # holds the searcher's readers
@@ -245,10 +259,12 @@ class SearchIndex:
         Public calls do this first, so that everything one call reads comes from one
         generation.
         """
+        if self.closed:
+            raise IndexClosedError(self.path)
         current = store.current_generation(self.path)
         if current is not None and current != self._generation:
             generation, ix = _open_current(self.path)
-            self.close()
+            self._release()
             self._generation, self._ix = generation, ix
             self._columns = self._vocabulary = None
             self.cache = {}
@@ -256,6 +272,8 @@ class SearchIndex:
     def searcher(self):
         """The open Whoosh searcher (for the search module)."""
         if self._searcher is None:
+            if self.closed:
+                raise IndexClosedError(self.path)
             self._check_segments()
             with damage_guard(self.path, opening=True):
                 self._searcher = self._ix.searcher()
@@ -294,15 +312,97 @@ class SearchIndex:
 
     # -- public API ---------------------------------------------------------------
 
-    def search(self, query: str, **options) -> Results:
-        """Search the answers; see ``msqa_search.search.search`` for the options."""
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        specialty: str | Sequence[str] | None = None,
+        city: str | Sequence[str] | None = None,
+        doctor: str | Sequence[str] | None = None,
+        min_rating: float | None = None,
+        min_reviews: int | None = None,
+        sort: str = "relevance",
+        facets: str | Sequence[str] = FACETS,
+        group_by_thread: bool = False,
+        synonyms: bool = True,
+        snippets: int = 3,
+        snippet_chars: int = 240,
+    ) -> Results:
+        """Search the answers.
+
+        Args:
+            query: words as a person types them, or expert syntax (docs/search.md).
+            limit: hits per page. page: which page, from 1.
+            specialty, city, doctor: keep only answers with this value, or any of
+                several (any case; "unknown" for none; a doctor by any part of the name).
+            min_rating: keep only doctors rated at least this (0-5).
+            min_reviews: keep only doctors with at least this many reviews.
+            sort: "relevance", "rating" or "reviews".
+            facets: the facet counts to return: a name, or several.
+            group_by_thread: one hit per thread (its best answer).
+            synonyms: search medical synonyms and the corpus's misspellings too.
+            snippets: highlighted fragments per hit (0: none).
+            snippet_chars: about how long each fragment is.
+
+        Returns:
+            One page of hits, with facet counts over all matches (see Results).
+
+        Raises:
+            QuerySyntaxError: the query cannot be searched.
+            SearchOptionError: an impossible option (FilterValueError: a filter
+                value the index does not hold, with the nearest values).
+            IndexClosedError: the SearchIndex was closed.
+            IndexDamagedError: the index's files are damaged.
+        """
         from .search import search
 
         self.refresh()
-        return search(self, query, **options)
+        return search(
+            self, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
+            min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
+            group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
+            snippet_chars=snippet_chars,
+        )
 
-    def answer(self, answer_id: str) -> tuple[Thread, Answer]:
+    def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
+        """Answers like the answer ``answer_id`` ("more like this"), best first.
+
+        They are found from the answer's most telling words (frequent in it, rare in
+        the index); ``Results.query`` holds the words searched. The answer itself is
+        never among the hits.
+
+        Raises:
+            AnswerNotFoundError: no such answer in the index.
+            IndexClosedError: the SearchIndex was closed.
+        """
+        from .search import similar
+
+        found = self.answer(answer_id)
+        return similar(self, found.answer, limit=limit, facets=facets)
+
+    def values(self, facet: str) -> tuple[FacetValue, ...]:
+        """Every value of ``facet`` (specialty, city, rating, doctor) with how many
+        answers have it, most common first.
+
+        Raises:
+            SearchOptionError: an unknown facet.
+        """
+        if facet not in FACETS:
+            raise SearchOptionError(f"unknown facet {facet!r}; facets are {', '.join(FACETS)}")
+        self.refresh()
+        with damage_guard(self.path):
+            vec = search_scores.vectors(self)
+            live = np.flatnonzero(vec.live)
+            return tuple(FacetValue(value=v, count=n) for v, n in search_scores.facet_counts(self, facet, live))
+
+    def answer(self, answer_id: str) -> ThreadAnswer:
         """The answer with ``answer_id`` and its thread (with all its indexed answers).
+
+        Returns:
+            A record with ``.answer`` and ``.thread`` (it also unpacks as
+            ``thread, answer``).
 
         Raises:
             AnswerNotFoundError: no such answer in the index.
@@ -313,17 +413,18 @@ class SearchIndex:
         if not fields:
             raise AnswerNotFoundError(answer_id)
         thread = self.thread(fields[0]["thread_id"])
-        return thread, next(a for a in thread.answers if a.id == answer_id)
+        return ThreadAnswer(thread=thread, answer=next(a for a in thread.answers if a.id == answer_id))
 
     def thread(self, thread_id: str) -> Thread:
         """The thread ``thread_id`` rebuilt from the index.
 
         Raises:
-            AnswerNotFoundError: no answer of that thread is in the index.
+            ThreadNotFoundError: no answer of that thread is in the index.
         """
+        self.refresh()
         docs = sorted(self._stored({"thread_id": thread_id}, self.searcher()), key=lambda f: f["position"])
         if not docs:
-            raise AnswerNotFoundError(f"{thread_id}#1")
+            raise ThreadNotFoundError(thread_id)
         info = json.loads(docs[0]["thread"])
         answers = [
             Answer(
@@ -339,6 +440,35 @@ class SearchIndex:
             id=thread_id, title=info["title"], body=info["body"],
             declared_answers=info["declared_answers"], answers=answers, source=info["source"],
         )
+
+    def sources(self) -> dict[str, str | None]:
+        """Thread id -> the file it was read from (None when not read from a file)."""
+        self.refresh()
+        searcher = self.searcher()
+        found: dict[str, str | None] = {}
+        with damage_guard(self.path):
+            for docnum in searcher.reader().all_doc_ids():
+                fields = searcher.stored_fields(docnum)
+                if fields["thread_id"] not in found:
+                    found[fields["thread_id"]] = json.loads(fields["thread"]).get("source")
+        return found
+
+    def remove(self, thread_ids: Iterable[str], *, lock_timeout: float = LOCK_TIMEOUT) -> UpdateSummary:
+        """Remove the threads ``thread_ids`` (all their answers) from the index.
+
+        Ids that are not in the index are ignored; the summary counts what went.
+
+        Raises:
+            IndexLockedError: another process kept the index locked for ``lock_timeout``.
+            IndexWriteError: the index could not be written; it is left as it was.
+        """
+        self.refresh()
+        summary = remove_generation(
+            self.path, thread_ids, lock_timeout=lock_timeout,
+            open_generation=lambda generation: _open_generation(self.path, generation),
+        )
+        self.refresh()
+        return summary
 
     def _stored(self, terms: dict, searcher) -> list[dict]:
         from whoosh.query import Term
@@ -372,17 +502,46 @@ class SearchIndex:
                on_thread: Callable[[Thread], None] | None = None) -> UpdateSummary:
         """Add new threads and replace threads read again (matched by thread id).
 
-        Answers that disappeared from a re-read thread are removed. The update is
-        written as a new generation and published only when complete; searches in
+        Answers that disappeared from a re-read thread are removed. A thread read
+        again with the same content as in the index is not rewritten (it counts as
+        ``threads_unchanged``); when nothing changed, nothing is written. The update
+        is written as a new generation and published only when complete; searches in
         other processes keep working meanwhile.
 
         Raises:
             IndexLockedError: another process kept the index locked for ``lock_timeout``.
             IndexWriteError: the index could not be written; it is left as it was.
         """
+        self.refresh()
+        unchanged = [0]
+        changed = self._changed(threads, unchanged)
+        first = next(changed, None)
+        if first is None:
+            return UpdateSummary(threads_unchanged=unchanged[0])
         summary = update_generation(
-            self.path, threads, lock_timeout=lock_timeout, on_thread=on_thread,
+            self.path, itertools.chain([first], changed), lock_timeout=lock_timeout, on_thread=on_thread,
             open_generation=lambda generation: _open_generation(self.path, generation),
         )
         self.refresh()
-        return summary
+        return attrs.evolve(summary, threads_unchanged=unchanged[0])
+
+    def _changed(self, threads: Iterable[Thread], unchanged: list[int]) -> Iterator[Thread]:
+        """The threads whose content differs from what the index holds; counts the others."""
+        seen: set[str] = set()
+        for thread in threads:
+            if thread.id not in seen:
+                seen.add(thread.id)
+                try:
+                    stored = self.thread(thread.id)
+                except ThreadNotFoundError:
+                    stored = None
+                if stored is not None and _content(stored) == _content(thread):
+                    unchanged[0] += 1
+                    continue
+            yield thread
+
+
+def _content(thread: Thread) -> tuple:
+    """What the index stores of a thread."""
+    return (thread.title, thread.body, thread.declared_answers, thread.source,
+            tuple((a.title, a.body, a.doctor) for a in thread.answers))

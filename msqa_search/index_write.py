@@ -54,6 +54,9 @@ class UpdateSummary:
     answers_added: int = 0
     answers_replaced: int = 0
     answers_removed: int = 0
+    threads_removed: int = 0
+    threads_unchanged: int = 0
+    """Threads read again whose content is what the index holds: not rewritten."""
 
 
 _WORD = re.compile(r"\w+")
@@ -366,3 +369,35 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
         raise
     _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base))
     return UpdateSummary(**counts)
+
+
+def remove_generation(root: Path, thread_ids: Iterable[str], *, lock_timeout: float,
+                      open_generation) -> UpdateSummary:
+    """Write the current generation without the threads ``thread_ids`` as a new
+    generation, and publish it. Ids that are not in the index are left alone."""
+    return _write_generation(
+        root, lock_timeout,
+        lambda tmp, base: _write_removal(open_generation(base), tmp, base, list(thread_ids)),
+        from_current=True,
+    )
+
+
+def _write_removal(old_ix, tmp: Path, base: Path, thread_ids: list[str]) -> UpdateSummary:
+    with old_ix.searcher() as old:
+        reader = old.reader()
+        present = {t: reader.doc_frequency("thread_id", t) for t in dict.fromkeys(thread_ids)}
+    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
+    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    try:
+        for thread_id, answers in present.items():
+            if answers:
+                writer.delete_by_term("thread_id", thread_id)
+        writer.commit(merge=False)
+    except BaseException:
+        cancel(writer)
+        raise
+    _finish_generation(ix, tmp, None, load_vocabulary(base))
+    return UpdateSummary(
+        threads_removed=sum(1 for n in present.values() if n),
+        answers_removed=sum(present.values()),
+    )

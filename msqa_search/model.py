@@ -159,6 +159,30 @@ class Results:
     """True when hits are one per thread and ``total`` counts threads."""
     elapsed: float = 0.0
     """Seconds spent searching."""
+    filtered: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Facets with a filter on (specialty, city, doctor). Each of them is counted as if
+    its own filter were off, so that it shows the other values one could pick too
+    (disjunctive facets); the other facets count the filtered matches."""
+
+    def __len__(self) -> int:
+        """The number of hits on this page (``total`` counts all matches)."""
+        return len(self.hits)
+
+    def __iter__(self):
+        """The hits of this page, best first."""
+        return iter(self.hits)
+
+
+@attrs.frozen(kw_only=True)
+class ThreadAnswer:
+    """One answer with the thread it belongs to (``SearchIndex.answer``)."""
+
+    thread: Thread
+    answer: Answer
+
+    def __iter__(self):
+        """``thread, answer = index.answer(answer_id)`` still works."""
+        return iter((self.thread, self.answer))
 
 
 _converter = None
@@ -185,14 +209,50 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Build a record of type ``cls`` from data made by ``to_dict`` (or parsed JSON).
 
     Raises:
-        ValueError: the data does not describe a valid ``cls``.
+        ValueError: the data does not describe a valid ``cls``; the message names each
+            field at fault and the value it holds.
     """
     import cattrs
 
     try:
         return _get_converter().structure(data, cls)
-    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as e:
+    except cattrs.BaseValidationError as e:
+        details = "; ".join(_field_errors(e, data))
+        raise ValueError(f"not a valid {cls.__name__}: {details}") from e
+    except (TypeError, ValueError, KeyError) as e:
         raise ValueError(f"not a valid {cls.__name__}: {e}") from e
+
+
+def _field_errors(error, data) -> list[str]:
+    """``field: value (why)`` for every leaf error of a cattrs validation error."""
+    import cattrs
+
+    found: list[str] = []
+
+    def walk(exc, path: tuple, value) -> None:
+        if isinstance(exc, cattrs.ClassValidationError):
+            with_notes, without = exc.group_exceptions()
+            for sub, note in with_notes:
+                inner = value.get(note.name, "<missing>") if isinstance(value, dict) else "<missing>"
+                walk(sub, (*path, note.name), inner)
+            for sub in without:
+                walk(sub, path, value)
+        elif isinstance(exc, cattrs.IterableValidationError):
+            with_notes, without = exc.group_exceptions()
+            for sub, note in with_notes:
+                inner = value[note.index] if isinstance(value, (list, tuple)) and note.index < len(value) else "<missing>"
+                walk(sub, (*path, str(note.index)), inner)
+            for sub in without:
+                walk(sub, path, value)
+        elif isinstance(exc, KeyError):
+            found.append(f"{'.'.join(path) or 'data'}: missing")
+        elif path:
+            found.append(f"{'.'.join(path)}: {value!r} ({exc})")
+        else:
+            found.append(str(exc))  # an attrs validator: names the field and the value
+
+    walk(error, (), data)
+    return found or [str(error)]
 
 
 @attrs.frozen(kw_only=True)

@@ -1,44 +1,103 @@
 """Render search results, answers and stats as text for people.
 
 Pure functions: they take a ``style(text, role)`` callable that adds colour (or does
-nothing), and a width to wrap to. The CLI chooses both.
+nothing), a width to wrap to, and ``fancy`` (the terminal takes Unicode: ``·``, ``★``,
+``…``, bars; else ASCII). The CLI chooses all three. Everything that came from a file
+goes through ``safe`` first, so a thread cannot send control sequences to a terminal.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 
-from .model import Doctor, Hit, Results, Thread, Answer
+from .model import Answer, Doctor, Hit, Results, Thread
 
 Style = Callable[[str, str], str]
+
+# Bidi embeddings, overrides and isolates, marks, and line/paragraph separators: they
+# reorder or break what a terminal shows without being visible themselves.
+_BIDI = "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f%s\ud800-\udfff]" % _BIDI)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: str | None, *, lines: bool = False) -> str:
+    """``text`` with every control character, bidi control and lone surrogate written
+    as a visible escape (``\\x1b``, ``\\u202e``), so that printing it cannot move the
+    cursor, set a window title or reorder the line. With ``lines``, newlines and tabs
+    stay as they are."""
+    if not text:
+        return text or ""
+    if lines:
+        return "\n".join(_UNSAFE.sub(_escape, part) for part in text.replace("\t", "    ").split("\n"))
+    return _UNSAFE.sub(_escape, text)
+
+
+def is_safe(text: str) -> bool:
+    """True when ``text`` holds nothing that ``safe`` would escape."""
+    return _UNSAFE.search(text) is None
 
 
 def plain(text: str, role: str) -> str:
     return text
 
 
-def doctor_line(doctor: Doctor | None, *, fancy: bool = True) -> str:
-    """``Marla M. Klein, MD · Dermatologic Surgeon · Lake Oswego · ★ 5.0 (8 reviews)``."""
+def plural(n: int, noun: str) -> str:
+    """``1 answer``, ``2 answers``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def doctor_parts(doctor: Doctor | None, *, fancy: bool = True) -> list[str]:
+    """The parts of a doctor card line: name and credentials, specialty, city, rating, badges."""
     if doctor is None:
-        return "unsigned answer"
-    dot = " · " if fancy else " | "
+        return ["unsigned answer"]
     parts = []
-    name = ", ".join(p for p in (doctor.name, *doctor.credentials) if p)
+    name = ", ".join(safe(p) for p in (doctor.name, *doctor.credentials) if p)
     parts.append(name or "unnamed doctor")
-    parts.extend(p for p in (doctor.specialty, doctor.city) if p)
+    parts.extend(safe(p) for p in (doctor.specialty, doctor.city) if p)
     if doctor.rating is not None:
         star = "★ " if fancy else ""
         rating = f"{star}{doctor.rating:.1f}" + ("" if fancy else " stars")
         if doctor.reviews is not None:
-            rating += f" ({doctor.reviews} review{'' if doctor.reviews == 1 else 's'})"
+            rating += f" ({plural(doctor.reviews, 'review')})"
         parts.append(rating)
-    parts.extend(doctor.badges)
-    return dot.join(parts)
+    parts.extend(safe(b) for b in doctor.badges)
+    return parts
+
+
+def doctor_line(doctor: Doctor | None, *, fancy: bool = True) -> str:
+    """``Marla M. Klein, MD · Dermatologic Surgeon · Lake Oswego · ★ 5.0 (8 reviews)``."""
+    return (" · " if fancy else " | ").join(doctor_parts(doctor, fancy=fancy))
+
+
+def _joined_lines(parts: Sequence[str], sep: str, width: int, indent: str) -> list[str]:
+    """``parts`` joined by ``sep``, wrapped between parts (a part longer than a line
+    is wrapped on its own)."""
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        if line and len(indent) + len(line) + len(sep) + len(part) > width:
+            lines.append(line + sep.rstrip())
+            line = ""
+        line = part if not line else line + sep + part
+    if line:
+        lines.append(line)
+    out = []
+    for line in lines:
+        out.extend(_wrap(line, width, indent) if len(indent) + len(line) > width else [indent + line])
+    return out
 
 
 def _wrap(text: str, width: int, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=max(width, 30), initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(text, width=max(width, 30), initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False) or [indent]
 
 
 def _words(fragment) -> list[list[tuple[str, bool]]]:
@@ -46,7 +105,7 @@ def _words(fragment) -> list[list[tuple[str, bool]]]:
     words: list[list[tuple[str, bool]]] = []
     glued = False
     for text, matched in fragment:
-        chunks = text.split()
+        chunks = [safe(c) for c in text.split()]
         if not chunks:
             glued = False
             continue
@@ -60,9 +119,14 @@ def _words(fragment) -> list[list[tuple[str, bool]]]:
     return words
 
 
-def snippet_lines(fragment, width: int, indent: str, style: Style) -> list[str]:
+def ellipsis(fancy: bool) -> str:
+    return "…" if fancy else "..."
+
+
+def snippet_lines(fragment, width: int, indent: str, style: Style, fancy: bool = True) -> list[str]:
     """Wrap a highlighted fragment to ``width``, styling its matched words."""
-    words = [[("…", False)], *_words(fragment), [("…", False)]]
+    cut = ellipsis(fancy)
+    words = [[(cut, False)], *_words(fragment), [(cut, False)]]
     lines: list[str] = []
     line: list[str] = []
     size = len(indent)
@@ -78,25 +142,44 @@ def snippet_lines(fragment, width: int, indent: str, style: Style) -> list[str]:
     return lines
 
 
-def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> list[str]:
-    """One hit: rank and title, doctor card, question, then up to three snippets."""
-    title = hit.title or "(untitled answer)"
-    head = f"{rank:>2}. "
-    lines = [head + style(title, "title") + "  " + style(f"[{hit.answer_id}]", "dim")]
+def title_lines(head: str, title: str, answer_id: str, width: int, style: Style) -> list[str]:
+    """``head`` + the title, wrapped to ``width``, then ``[answer_id]``: on the last
+    line when it fits, else on a line of its own. The id is never split."""
     indent = " " * len(head)
-    lines.append(indent + style(doctor_line(hit.doctor, fancy=fancy), "doctor"))
+    tag = f"[{safe(answer_id)}]"
+    wrapped = textwrap.wrap(safe(title), width=max(width - len(head), 20), break_on_hyphens=False) or [""]
+    lines = [(head if i == 0 else indent) + style(part, "title") for i, part in enumerate(wrapped)]
+    if len(head) + len(wrapped[-1]) + 2 + len(tag) <= width:
+        lines[-1] += "  " + style(tag, "dim")
+    else:
+        lines.append(indent + style(tag, "dim"))
+    return lines
+
+
+def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> list[str]:
+    """One hit: rank and title, doctor card, question, then its snippets."""
+    head = f"{rank:>2}. "
+    lines = title_lines(head, hit.title or "(untitled answer)", hit.answer_id, width, style)
+    indent = " " * len(head)
+    card = _joined_lines(doctor_parts(hit.doctor, fancy=fancy), " · " if fancy else " | ", width, indent)
+    lines.extend(indent + style(line[len(indent):], "doctor") for line in card)
     if hit.thread_hits > 1:
-        lines.append(indent + style(f"+{hit.thread_hits - 1} more matching answers in this thread", "dim"))
-    question = f"Q: {hit.thread_title}" if hit.thread_title else "Q: (untitled question)"
+        more = plural(hit.thread_hits - 1, "more matching answer")
+        lines.append(indent + style(f"+{more} in this thread", "dim"))
+    question = f"Q: {safe(hit.thread_title)}" if hit.thread_title else "Q: (untitled question)"
     lines.extend(style(x, "question") for x in _wrap(question, width, indent))
     for fragment in hit.highlights:
-        lines.extend(snippet_lines(fragment, width, indent, style))
+        lines.extend(snippet_lines(fragment, width, indent, style, fancy))
     return lines
 
 
 def bar(count: int, most: int, size: int = 20, fancy: bool = True) -> str:
     filled = max(1, round(size * count / most)) if most else 0
     return ("█" if fancy else "#") * filled
+
+
+def _label(name: str) -> str:
+    return name.capitalize()
 
 
 def facet_lines(results: Results, style: Style, fancy: bool, top: int = 8) -> list[str]:
@@ -106,46 +189,113 @@ def facet_lines(results: Results, style: Style, fancy: bool, top: int = 8) -> li
         if not values:
             continue
         lines.append("")
-        label = {"rating": "Rating"}.get(name, name.capitalize())
-        lines.append(style(f"{label}", "heading") + style(f"  ({len(values)} value{'s' if len(values) != 1 else ''})", "dim"))
+        filtered = "; filter on, other values counted too" if name in results.filtered else ""
+        lines.append(style(_label(name), "heading") + style(f"  ({plural(len(values), 'value')}{filtered})", "dim"))
         shown = values[:top]
-        widest = max(len(v.value) for v in shown)
+        names = [safe(v.value) for v in shown]
+        widest = max(len(v) for v in names)
         most = max(v.count for v in shown)
-        for v in shown:
-            lines.append(f"  {v.value:<{widest}}  {v.count:>5}  " + style(bar(v.count, most, fancy=fancy), "bar"))
+        for label, v in zip(names, shown):
+            lines.append(f"  {label:<{widest}}  {v.count:>5}  " + style(bar(v.count, most, fancy=fancy), "bar"))
         if len(values) > top:
-            lines.append(style(f"  … {len(values) - top} more", "dim"))
+            lines.append(style(f"  {ellipsis(fancy)} {len(values) - top} more", "dim"))
     return lines
 
 
-def results_lines(results: Results, width: int, style: Style, fancy: bool) -> list[str]:
-    """Everything a search prints for people, hits first, then the facets."""
+def compact_facet_lines(results: Results, width: int, style: Style, fancy: bool) -> list[str]:
+    """One line per facet: ``Specialty: Plastic Surgeon 5 · Dermatologist 4 · … 3 more``,
+    cut to ``width``."""
+    lines: list[str] = []
+    sep = " · " if fancy else " | "
+    for name, values in results.facets.items():
+        if not values:
+            continue
+        head = f"{_label(name)}{'*' if name in results.filtered else ''}: "
+        line, shown = head, 0
+        for i, v in enumerate(values):
+            candidate = line + (sep if shown else "") + f"{safe(v.value)} {v.count}"
+            rest = len(values) - i - 1
+            tail = f"{sep}{ellipsis(fancy)} {rest} more" if rest else ""
+            if shown and len(candidate) + len(tail) > width:
+                line += f"{sep}{ellipsis(fancy)} {len(values) - shown} more"
+                break
+            line, shown = candidate, shown + 1
+        if len(line) > width:
+            line = line[: width - len(ellipsis(fancy))] + ellipsis(fancy)
+        lines.append(style(head.rstrip(" "), "heading") + " " + line[len(head):])
+    if lines and results.filtered:
+        lines.append(style("* filter on; its other values are counted too", "dim"))
+    return lines
+
+
+def results_lines(results: Results, width: int, style: Style, fancy: bool, *, tables: bool = False) -> list[str]:
+    """Everything a search prints for people: hits first, the summary, then the facets
+    (one line each, or tables with ``tables``)."""
     lines: list[str] = []
     first = (results.page - 1) * results.limit + 1
     for rank, hit in enumerate(results.hits, start=first):
         lines.extend(hit_lines(rank, hit, width, style, fancy))
         lines.append("")
+    lines.extend(style(x, "summary") for x in _wrap(summary(results), width, ""))
+    if tables:
+        lines.extend(facet_lines(results, style, fancy))
+    else:
+        compact = compact_facet_lines(results, width, style, fancy)
+        if compact:
+            lines.append("")
+            lines.extend(compact)
+    return lines
+
+
+def summary(results: Results) -> str:
+    """``16 answers match 'botox'; showing 1-10``."""
+    first = (results.page - 1) * results.limit + 1
     shown = f"{first}-{first + len(results.hits) - 1}" if results.hits else "none"
     noun = "thread" if results.group_by_thread else "answer"
     searched = results.searched or results.query
     verb = "matches" if results.total == 1 else "match"
-    summary = f"{results.total} {noun}{'' if results.total == 1 else 's'} {verb} {searched!r}; showing {shown}"
-    lines.append(style(summary, "summary"))
-    lines.extend(facet_lines(results, style, fancy))
+    return f"{plural(results.total, noun)} {verb} {safe(searched)!r}; showing {shown}"
+
+
+def _paragraphs(text: str, width: int, indent: str) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if lines:
+            lines.append("")
+        lines.extend(_wrap(safe(" ".join(paragraph.split())), width, indent))
     return lines
 
 
 def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool) -> list[str]:
     """An answer in full with its doctor card and the question it answers."""
-    lines = [style(answer.title or "(untitled answer)", "title") + "  " + style(f"[{answer.id}]", "dim")]
-    lines.append(style(doctor_line(answer.doctor, fancy=fancy), "doctor"))
+    lines = title_lines("", answer.title or "(untitled answer)", answer.id, width, style)
+    lines.extend(style(x, "doctor") for x in _joined_lines(doctor_parts(answer.doctor, fancy=fancy),
+                                                          " · " if fancy else " | ", width, ""))
     lines.append("")
-    for paragraph in answer.body.split("\n\n"):
-        lines.extend(_wrap(" ".join(paragraph.split()), width, ""))
+    lines.extend(_paragraphs(answer.body, width, ""))
+    lines.append("")
+    lines.append(style("Question", "heading") + style(f"  [{safe(thread.id)}] {plural(len(thread.answers), 'answer')}", "dim"))
+    lines.extend(_wrap(safe(thread.title), width, "  "))
+    if thread.body:
         lines.append("")
-    lines.append(style("Question", "heading") + style(f"  [{thread.id}] {len(thread.answers)} answers", "dim"))
-    lines.extend(_wrap(thread.title, width, "  "))
-    for paragraph in thread.body.split("\n\n") if thread.body else ():
+        lines.extend(_paragraphs(thread.body, width, "  "))
+    return lines
+
+
+def thread_lines(thread: Thread, width: int, style: Style, fancy: bool) -> list[str]:
+    """A whole thread: the question, then every answer with its doctor card."""
+    lines = title_lines("", thread.title or "(untitled question)", thread.id, width, style)
+    lines.append(style(plural(len(thread.answers), "answer"), "dim"))
+    if thread.body:
         lines.append("")
-        lines.extend(_wrap(" ".join(paragraph.split()), width, "  "))
+        lines.extend(_paragraphs(thread.body, width, ""))
+    for answer in thread.answers:
+        lines.append("")
+        head = f"{answer.position:>2}. "
+        indent = " " * len(head)
+        lines.extend(title_lines(head, answer.title or "(untitled answer)", answer.id, width, style))
+        lines.extend(indent + style(x[len(indent):], "doctor") for x in _joined_lines(
+            doctor_parts(answer.doctor, fancy=fancy), " · " if fancy else " | ", width, indent))
+        lines.append("")
+        lines.extend(_paragraphs(answer.body, width, indent))
     return lines

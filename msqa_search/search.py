@@ -8,6 +8,7 @@ arrays, from which facets are counted over all matches and the page is ranked.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Sequence
 
@@ -28,7 +29,7 @@ from .search_query import FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed
 BM25 = {"B": 1.0, "K1": 1.5}
 COORDINATION = 0.25
 
-def _check_options(limit, page, min_rating, sort, facets) -> None:
+def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240) -> None:
     def bad(message: str) -> SearchOptionError:
         return SearchOptionError(message)
 
@@ -40,6 +41,12 @@ def _check_options(limit, page, min_rating, sort, facets) -> None:
         raise bad(f"min_rating must be a number from 0 to 5, not {min_rating!r}")
     if sort not in SORTS:
         raise bad(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if min_reviews is not None and (not isinstance(min_reviews, int) or isinstance(min_reviews, bool) or min_reviews < 0):
+        raise bad(f"min_reviews must be a whole number of at least 0, not {min_reviews!r}")
+    if not isinstance(snippets, int) or isinstance(snippets, bool) or snippets < 0:
+        raise bad(f"snippets must be a whole number of at least 0, not {snippets!r}")
+    if not isinstance(snippet_chars, int) or isinstance(snippet_chars, bool) or snippet_chars < 20:
+        raise bad(f"snippet_chars must be a whole number of at least 20, not {snippet_chars!r}")
     unknown = [f for f in facets if f not in FACETS]
     if unknown:
         raise bad(f"unknown facet {unknown[0]!r}; facets are {', '.join(FACETS)}")
@@ -54,60 +61,122 @@ def search(
     *,
     limit: int = 10,
     page: int = 1,
-    specialty: str | None = None,
-    city: str | None = None,
-    doctor: str | None = None,
+    specialty: str | Sequence[str] | None = None,
+    city: str | Sequence[str] | None = None,
+    doctor: str | Sequence[str] | None = None,
     min_rating: float | None = None,
+    min_reviews: int | None = None,
     sort: str = "relevance",
-    facets: Sequence[str] = FACETS,
+    facets: str | Sequence[str] = FACETS,
     group_by_thread: bool = False,
     synonyms: bool = True,
+    snippets: int = 3,
+    snippet_chars: int = 240,
 ) -> Results:
     """Search the answers of ``index``.
 
     Args:
         query: words as a person types them, or expert syntax (docs/search.md).
         limit: hits per page. page: which page, from 1.
-        specialty, city, doctor: keep only answers with this value (any case);
-            "unknown" keeps answers without one.
+        specialty, city, doctor: keep only answers with this value (any case), or
+            with any of several values; "unknown" keeps answers without one. A doctor
+            is matched by the full name or any part of it ("klein").
         min_rating: keep only answers whose doctor is rated at least this (0-5).
+        min_reviews: keep only answers whose doctor has at least this many reviews.
         sort: "relevance", "rating" or "reviews" (highest first; ties by the other
             of rating and reviews, then relevance, then answer id).
-        facets: which facet counts to return, counted over all matches.
+        facets: which facet counts to return (a name or several), counted over all
+            matches. A facet with a filter on counts as if its own filter were off
+            (disjunctive facets; ``Results.filtered`` names them).
         group_by_thread: one hit per thread (its best answer); ``total`` then
             counts threads.
         synonyms: search medical synonyms and the corpus's misspellings too.
+        snippets: how many highlighted fragments each hit carries (0: none).
+        snippet_chars: about how long each fragment is, in characters.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.
         SearchOptionError: an option has an impossible value.
+        FilterValueError: a filter value that no answer has; it lists the nearest.
         IndexDamagedError: the index's files are damaged.
     """
     started = time.perf_counter()
-    facets = tuple(facets)
-    _check_options(limit, page, min_rating, sort, facets)
+    facets = (facets,) if isinstance(facets, str) else tuple(facets)
+    _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars)
+    filters = Filters(
+        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor)},
+        min_rating=min_rating, min_reviews=min_reviews,
+    )
+    shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars)
     plan = build_query(index, query, synonyms=synonyms)
-    results = _run(index, plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
+    results = _run(index, plan, query, filters, shape)
     suggestion = suggest(index, query) if synonyms else None
     if results.total == 0 and suggestion:
         retry = build_query(index, suggestion, synonyms=synonyms)
-        corrected = _run(index, retry, query, limit, page, specialty, city, doctor, min_rating, sort, facets, group_by_thread)
+        corrected = _run(index, retry, query, filters, shape)
         if corrected.total:
             results = attrs.evolve(corrected, searched=suggestion)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def _run(index, plan: Plan, query, limit, page, specialty, city, doctor, min_rating, sort, facets,
-         group_by_thread) -> Results:
+def _values(value) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    values = (value,) if isinstance(value, str) else tuple(value)
+    for v in values:
+        if not isinstance(v, str):
+            raise SearchOptionError(f"filter values must be strings, not {v!r}")
+    return values or None
+
+
+@attrs.frozen
+class Filters:
+    """The filters of one search: facet name -> values (any of them), and minimums."""
+
+    values: dict
+    min_rating: float | None = None
+    min_reviews: int | None = None
+    exclude: tuple[str, ...] = ()
+    """Answer ids never to return (the answer a "more like this" search starts from)."""
+
+
+@attrs.frozen
+class Shape:
+    """What a search returns besides its matches: page, order, facets, snippets."""
+
+    limit: int
+    page: int
+    sort: str
+    facets: tuple
+    group_by_thread: bool
+    snippets: int = 3
+    snippet_chars: int = 240
+
+
+def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
+    limit, page, sort, facets, group_by_thread = shape.limit, shape.page, shape.sort, shape.facets, shape.group_by_thread
     with ix_mod.damage_guard(index.path):
         scores, matched = _score(index, plan)
-        mask = scores_mod.filter_mask(index, specialty, city, doctor, min_rating)
+        if filters.exclude:
+            ids = index.columns().answer_ids
+            gone = [d for d, answer_id in enumerate(ids) if answer_id in filters.exclude]
+            matched = matched[~np.isin(matched, gone)]
+        parts = scores_mod.filter_parts(index, filters.values, filters.min_rating, filters.min_reviews)
+        everything = matched
+        mask = scores_mod.combine(parts.values())
         if mask is not None:
             matched = matched[mask[matched]]
-        counts = {
-            name: tuple(FacetValue(value=v, count=n) for v, n in scores_mod.facet_counts(index, name, matched))
-            for name in facets
-        }
+        counts = {}
+        for name in facets:
+            counted = matched
+            if name in parts:
+                # Disjunctive: the facet's own filter is left out, so that its other
+                # values (which a repeated filter could add) are counted too.
+                others = scores_mod.combine(part for key, part in parts.items() if key != name)
+                counted = everything if others is None else everything[others[everything]]
+            counts[name] = tuple(
+                FacetValue(value=v, count=n) for v, n in scores_mod.facet_counts(index, name, counted)
+            )
         wanted = page * limit
         sizes: dict[int, int] = {}
         if group_by_thread:
@@ -118,11 +187,65 @@ def _run(index, plan: Plan, query, limit, page, specialty, city, doctor, min_rat
         searcher = index.searcher()
         terms = plan.terms | _expand_patterns(searcher, plan.patterns)
         hits = tuple(
-            _hit(searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1))
+            _hit(searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
+    filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
-                   group_by_thread=group_by_thread)
+                   group_by_thread=group_by_thread, filtered=filtered)
+
+
+#: How many of an answer's words a "more like this" search looks for.
+SIMILAR_WORDS = 12
+
+
+def similar(index, answer, *, limit: int = 10, facets: str | Sequence[str] = ()) -> Results:
+    """Answers like ``answer``, found from its most telling words.
+
+    The words of the answer's title and body are weighed as a search engine weighs
+    them (how often the answer uses a word, times how rare the word is in the index);
+    the top ``SIMILAR_WORDS`` are searched as a plain query, without the answer itself.
+    ``Results.query`` holds the words searched.
+
+    Raises:
+        SearchOptionError: an impossible limit or facet.
+    """
+    started = time.perf_counter()
+    facets = (facets,) if isinstance(facets, str) else tuple(facets)
+    _check_options(limit, 1, None, "relevance", facets)
+    words = telling_words(index, f"{answer.title}\n{answer.body}")
+    shape = Shape(limit, 1, "relevance", facets, False)
+    filters = Filters(values={}, exclude=(answer.id,))
+    if not words:
+        results = Results(query="", total=0, hits=(), facets={f: () for f in facets}, limit=limit)
+    else:
+        concepts = tuple((((stem,), 1.0),) for stem, _ in words)
+        plan = Plan(None, frozenset(stem for stem, _ in words), frozenset(), (), concepts)
+        query = " ".join(typed for _, typed in words)
+        results = _run(index, plan, query, filters, shape)
+    return attrs.evolve(results, elapsed=time.perf_counter() - started)
+
+
+def telling_words(index, text: str, top: int = SIMILAR_WORDS) -> list[tuple[str, str]]:
+    """The ``top`` stems of ``text`` with the highest tf-idf in the index, each with a
+    word of the text that has it; words no other answer holds are left out."""
+    counts: dict[str, int] = {}
+    typed: dict[str, str] = {}
+    for token in stemmed_analyzer()(text, chars=True, removestops=True):
+        if len(token.text) < 3 or token.text.isdigit():
+            continue
+        counts[token.text] = counts.get(token.text, 0) + 1
+        typed.setdefault(token.text, text[token.startchar:token.endchar].lower())
+    reader = index.searcher().reader()
+    documents = max(reader.doc_count(), 1)
+    weighed = []
+    for word, tf in counts.items():
+        df = reader.doc_frequency("body", word)
+        if df < 2:
+            continue
+        weighed.append((-tf * math.log(1 + documents / df), word))
+    weighed.sort()
+    return [(word, typed[word]) for _, word in weighed[:top]]
 
 
 def _score(index, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +289,8 @@ def _expand_patterns(searcher, patterns) -> frozenset[str]:
     return frozenset(found)
 
 
-def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int) -> Hit:
+def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
+         shape: Shape | None = None) -> Hit:
     fields = searcher.stored_fields(docnum)
     thread = json.loads(fields["thread"])
     card = fields.get("card")
@@ -179,7 +303,8 @@ def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str],
         body=fields["body"],
         doctor=from_dict(Doctor, json.loads(card)) if card else None,
         score=round(float(score), 6),
-        highlights=highlights(fields["body"], terms, plan.phrases),
+        highlights=highlights(fields["body"], terms, plan.phrases,
+                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
     )
 
@@ -192,6 +317,8 @@ def highlights(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, .
     they stand together. Each fragment is a tuple of ``(text, matched)`` pieces. Without
     a match, the one fragment is the start of the text, unmarked.
     """
+    if top <= 0:
+        return ()
     tokens = [t.copy() for t in stemmed_analyzer()(text, chars=True, positions=True, removestops=False)]
     for token in tokens:
         token.matched = token.text in terms

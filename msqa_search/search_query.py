@@ -313,9 +313,38 @@ def _parser():
     return parser
 
 
+_FIELD_VALUE = re.compile(r'(?:^|(?<=[\s(+-]))(%s):(\S*)' % "|".join(QUERY_FIELDS))
+_NUMBER = re.compile(r'(?:[<>]=?|=)?[0-9]+(?:\.[0-9]*)?$|[\[{]')
+
+
+def _check_fields(text: str) -> None:
+    """A field with no value, or a number field with a value that is no number, is an
+    error: Whoosh would search the field's name as a word, or match nothing."""
+    for match in _FIELD_VALUE.finditer(text):
+        field, value = match[1], match[2]
+        if not value or value in (")",):
+            raise QuerySyntaxError(
+                f"{field}: has no value", query=text,
+                hint=f'Write the value after the colon, as in {field}:{_EXAMPLES[field]}',
+            )
+        if field in ("rating", "reviews") and not _NUMBER.match(value):
+            raise QuerySyntaxError(
+                f"{field}:{value} is not a number", query=text,
+                hint=f"Write a number or a range, as in {field}:{_EXAMPLES[field]}",
+            )
+
+
+_EXAMPLES = {
+    "title": "botox", "body": "botox", "question": "botox", "doctor": "klein",
+    "specialty": "dermatologist", "city": '"new york"', "rating": ">=4.5", "reviews": ">=10",
+    "answer_id": '"000_19f0a23f49198bfd#6"', "thread_id": "000_19f0a23f49198bfd",
+}
+
+
 def _parse_expert(text: str, table) -> wq.Query | None:
     # '?' ends questions far more often than it means "any letter".
     text = text.replace("?", " ")
+    _check_fields(text)
     try:
         q = _parser().parse(text)
     except Exception as e:  # whoosh's parser raises assorted errors on odd input
