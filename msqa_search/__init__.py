@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from .errors import (
     AnswerNotFoundError,
+    FilterValueError,
+    IndexClosedError,
     IndexDamagedError,
     IndexLockedError,
     IndexNotFoundError,
@@ -21,10 +23,11 @@ from .errors import (
     ParseError,
     QuerySyntaxError,
     SearchOptionError,
+    ThreadNotFoundError,
     UnsafeIndexError,
 )
 from .files import find_thread_files, read_thread, read_threads
-from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, from_dict, to_dict
+from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, ThreadAnswer, from_dict, to_dict
 from .parse import parse_thread
 from .render import format_thread
 
@@ -33,14 +36,16 @@ __version__ = "0.1.0"
 # The index and search modules import whoosh, which costs about 0.1 s; load them on first
 # use so that parsing alone stays quick.
 _LAZY = {
+    "IndexStats": "index",
     "SearchIndex": "index",
+    "UpdateSummary": "index",
     "build_index": "index",
     "open_index": "index",
     "sample_paths": "samples",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .index import SearchIndex, build_index, open_index
+    from .index import IndexStats, SearchIndex, UpdateSummary, build_index, open_index
     from .samples import sample_paths
 
 
@@ -57,12 +62,15 @@ __all__ = [
     "AnswerNotFoundError",
     "Doctor",
     "FacetValue",
+    "FilterValueError",
     "Hit",
+    "IndexClosedError",
     "IndexDamagedError",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexProblem",
     "IndexSchemaError",
+    "IndexStats",
     "IndexWriteError",
     "MsqaError",
     "ParseError",
@@ -72,7 +80,10 @@ __all__ = [
     "SearchOptionError",
     "SearchIndex",
     "Thread",
+    "ThreadAnswer",
+    "ThreadNotFoundError",
     "UnsafeIndexError",
+    "UpdateSummary",
     "build_index",
     "find_thread_files",
     "format_thread",

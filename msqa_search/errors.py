@@ -14,7 +14,7 @@
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
     x FilterValueError   (facet, value, nearest): a filter value the index does not hold
   x AnswerNotFoundError  (answer_id)
-  x ThreadNotFoundError  (thread_id)
+    x ThreadNotFoundError (thread_id)
   x IndexClosedError     (path): the SearchIndex was closed
 """
 
@@ -127,12 +127,14 @@ class FilterValueError(SearchOptionError):
         super().__init__(f"no {facet} {value!r} in the index{near}")
 
 
-class ThreadNotFoundError(MsqaError):
-    """No thread with the given id in the index."""
+class ThreadNotFoundError(AnswerNotFoundError):
+    """No thread with the given id in the index. (An AnswerNotFoundError too, as
+    ``SearchIndex.thread`` raised that before; ``answer_id`` is None.)"""
 
     def __init__(self, thread_id: str):
         self.thread_id = thread_id
-        super().__init__(f"no thread {thread_id!r} in the index")
+        self.answer_id = None
+        MsqaError.__init__(self, f"no thread {thread_id!r} in the index")
 
 
 class IndexClosedError(MsqaError):

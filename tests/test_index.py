@@ -18,6 +18,7 @@ import pytest
 
 from msqa_search import (
     AnswerNotFoundError,
+    IndexClosedError,
     IndexDamagedError,
     IndexLockedError,
     IndexNotFoundError,
@@ -28,6 +29,7 @@ from msqa_search import (
     ParseError,
     QuerySyntaxError,
     SearchOptionError,
+    ThreadNotFoundError,
     UnsafeIndexError,
     build_index,
     open_index,
@@ -116,7 +118,8 @@ class TestBuildIndex:
         """Every indexed answer comes back as the parsed record with its thread."""
         for thread in threads:
             for answer in thread.answers:
-                assert (thread, answer) == seed_index.answer(answer.id)
+                found = seed_index.answer(answer.id)
+                assert (thread, answer) == (found.thread, found.answer) == tuple(found)
 
     def test_thread_round_trip(self, seed_index, threads):
         """thread() rebuilds each seed thread exactly as parsed."""
@@ -342,10 +345,10 @@ class TestLookups:
         ) == (str(info.value), info.value.answer_id)
 
     def test_unknown_thread(self, seed_index):
-        """thread() of an unknown id raises AnswerNotFoundError."""
-        with pytest.raises(AnswerNotFoundError) as info:
+        """thread() of an unknown id raises ThreadNotFoundError naming the thread."""
+        with pytest.raises(ThreadNotFoundError) as info:
             seed_index.thread("nope")
-        assert "nope#1" == info.value.answer_id
+        assert ("nope", "no thread 'nope' in the index") == (info.value.thread_id, str(info.value))
 
 
 class TestErrorTree:
@@ -423,11 +426,14 @@ class TestUpdate:
         assert UpdateSummary(threads_replaced=1, answers_replaced=5, answers_added=4) == summary
 
     def test_mixed_update(self, path, seed_a, seed_b):
-        """One update can replace a thread and add another; the counts say which."""
+        """One update can replace a thread and add another, and leaves one it holds as it is; the counts say which."""
+        changed = attrs.evolve(seed_a, answers=[attrs.evolve(seed_a.answers[0], body="New words."), *seed_a.answers[1:]])
         with open_index(path) as index:
-            summary = index.update([seed_a, seed_b])
-            assert counts(index.stats()) == expected_counts([seed_a, seed_b])
+            summary = index.update([changed, seed_b])
+            again = index.update([changed, seed_b])
+            assert counts(index.stats()) == expected_counts([changed, seed_b])
         assert UpdateSummary(threads_added=1, threads_replaced=1, answers_added=7, answers_replaced=9) == summary
+        assert UpdateSummary(threads_unchanged=2) == again
 
     def test_same_results_as_full_build(self, path, tmp_path, threads, seed_b):
         """After an update, searches give the same hits as a fresh build of the same threads."""
@@ -488,14 +494,15 @@ class TestUpdate:
 
 class TestContextManager:
     def test_closes_searcher(self, index_dir):
-        """Leaving the with block closes the searcher; searching again reopens it."""
+        """Leaving the with block closes the searcher; using the closed index is a clear error."""
         with open_index(index_dir) as index:
-            first = index.search("spasticity")
+            index.search("spasticity")
             searcher = index.searcher()
-        assert searcher.is_closed
-        again = index.search("spasticity")
-        assert (False, ids(first)) == (index.searcher().is_closed, ids(again))
-        index.close()
+        assert (True, True) == (searcher.is_closed, index.closed)
+        for use in (lambda: index.search("spasticity"), index.stats, lambda: index.thread(SEED_A),
+                    lambda: index.values("city")):
+            with pytest.raises(IndexClosedError, match=r"^the index at .* is closed; open it again with open_index\(\)$"):
+                use()
         index.close()  # closing twice is harmless
 
 

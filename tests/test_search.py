@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from msqa_search import (
+    FilterValueError,
     Doctor,
     FacetValue,
     Hit,
@@ -281,10 +282,16 @@ class TestFacets:
         ],
     )
     def test_counts_cover_all_matches(self, seed_index, query, options):
-        """Facets on a small first page equal counts over every matching answer."""
+        """Facets on a small first page equal counts over every matching answer; a facet
+        with a filter on counts the matches of the other filters (disjunctive)."""
         page = seed_index.search(query, limit=2, facets=ALL_FACETS, **options)
-        full = seed_index.search(query, limit=EVERYTHING, facets=ALL_FACETS, **{**options, "group_by_thread": False})
-        assert expected_facets(full.hits) == page.facets
+        expected = {}
+        for facet in ALL_FACETS:
+            others = {k: v for k, v in options.items() if k not in (facet, "group_by_thread")}
+            full = seed_index.search(query, limit=EVERYTHING, facets=ALL_FACETS, **others)
+            expected[facet] = expected_facets(full.hits)[facet]
+        assert expected == page.facets
+        assert tuple(k for k in ("specialty", "city", "doctor") if k in options) == page.filtered
 
     def test_seed_botox_facets(self, seed_index):
         """The full facet table for 'botox', 'unknown' for missing values, bands inclusive."""
@@ -364,7 +371,11 @@ class TestFilters:
                 {"specialty": "Plastic Surgeon", "city": "New York"},
                 lambda d: (d.specialty, d.city) == ("Plastic Surgeon", "New York"),
             ),
-            ({"specialty": "Dentist"}, lambda d: False),
+            ({"specialty": ["dermatologist", "Plastic Surgeon"]}, lambda d: d.specialty in ("Dermatologist", "Plastic Surgeon")),
+            ({"city": ("new york", "san diego")}, lambda d: d.city in ("New York", "San Diego")),
+            ({"doctor": "klein"}, lambda d: d.name == "Marla M. Klein"),
+            ({"doctor": ["Shafer", "bryan k. chen"]}, lambda d: d.name in ("David Shafer", "Bryan K. Chen")),
+            ({"min_reviews": 40}, lambda d: d.reviews is not None and d.reviews >= 40),
         ],
     )
     def test_filter(self, seed_index, everything, options, keep):
@@ -372,6 +383,22 @@ class TestFilters:
         expected = [h.answer_id for h in everything if keep(h.doctor or Doctor())]
         results = seed_index.search("botox", limit=EVERYTHING, **options)
         assert (len(expected), expected) == (results.total, ids(results))
+
+    @pytest.mark.parametrize(
+        ("options", "facet", "value", "nearest"),
+        [
+            ({"specialty": "Dentist"}, "specialty", "Dentist", ("Dermatologist",)),
+            ({"specialty": "derm"}, "specialty", "derm", ("Dermatologic Surgeon", "Dermatologist")),
+            ({"city": "NYC"}, "city", "NYC", ()),
+            ({"doctor": "kline"}, "doctor", "kline", ()),
+            ({"city": ["New York", "Nwe York"]}, "city", "Nwe York", ("New York",)),
+        ],
+    )
+    def test_value_not_in_the_index(self, seed_index, options, facet, value, nearest):
+        """A filter value no answer has is an error naming it and the nearest values, not an empty result."""
+        with pytest.raises(FilterValueError) as info:
+            seed_index.search("botox", **options)
+        assert (facet, value, nearest) == (info.value.facet, info.value.value, info.value.nearest)
 
     def test_min_rating_is_inclusive(self, seed_index):
         """min_rating=4.9 keeps the doctors rated exactly 4.9."""
