@@ -546,6 +546,10 @@ def index_command(paths, index_path, rebuild, prune, quiet, verbose):
     before = current_generation(target)
     try:
         verb, summary = _write_index(files, target, rebuild, prune, problems, warned)
+        if _CONSOLE["script"]:
+            # The index is written: a Ctrl-C from now on (even while Python shuts down)
+            # would only cut the report short, so it is ignored until the process ends.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
         # Writes are all-or-nothing; say which of the two this one was.
         published = current_generation(target) != before
@@ -555,10 +559,6 @@ def index_command(paths, index_path, rebuild, prune, quiet, verbose):
             err=True,
         )
         sys.exit(130)
-    if _CONSOLE["script"]:
-        # The index is written: a Ctrl-C from now on (even while Python shuts down)
-        # would only cut the report short, so it is ignored until the process ends.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings = sum(len(w) for _, w in warned)
     if verbose:
         for path, found in warned:

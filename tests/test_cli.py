@@ -1228,3 +1228,390 @@ class TestConsoleScript:
 
         assert "Traceback" not in proc.stderr + proc.stdout
         assert 2 == proc.returncode, proc.stderr
+
+
+# -- as people use it (issue: the command line and the library) ------------------------
+
+
+SEED_A_ID = "000_19f0a23f49198bfd"
+SEED_B_ID = "001_7bed0a8b883f696a"
+
+
+def without_elapsed(text: str) -> str:
+    return re.sub(r'"elapsed": [0-9.eE+-]+', '"elapsed": 0', text)
+
+
+class TestGlobalOptionsAnywhere:
+    @pytest.mark.parametrize(
+        ("before", "after"),
+        [
+            (["--index", "{ix}", "stats"], ["stats", "--index", "{ix}"]),
+            (["--index={ix}", "--json", "stats"], ["stats", "--index", "{ix}", "--json"]),
+            (["--index", "{ix}", "show", "000_19f0a23f49198bfd#6"], ["show", "000_19f0a23f49198bfd#6", "--index", "{ix}"]),
+            (["--json", "--index", "{ix}", "values", "city"], ["values", "city", "--json", "--index", "{ix}"]),
+            (["--index", "{ix}", "--no-color", "botox"], ["search", "botox", "--index", "{ix}"]),
+        ],
+        ids=["stats", "stats-json", "show", "values", "search"],
+    )
+    def test_before_or_after_the_command(self, runner, index_dir, before, after):
+        """Options shared by the commands work before the command's name as after it."""
+        first = runner.invoke(cli, [a.format(ix=index_dir) for a in before], catch_exceptions=False)
+        second = runner.invoke(cli, [a.format(ix=index_dir) for a in after], catch_exceptions=False)
+
+        assert (0, "") == (first.exit_code, first.stderr)
+        assert without_elapsed(second.stdout) == without_elapsed(first.stdout)
+
+
+class TestUnquotedQuery:
+    def test_words_after_the_command_are_the_query(self, run):
+        """`msqa-search can I get botox with MS` searches the question, as if quoted."""
+        unquoted = run("can", "I", "get", "botox", "with", "MS", "--json")
+        quoted = run("can I get botox with MS", "--json")
+        explicit = run("search", "can", "I", "get", "botox", "with", "MS", "--json")
+
+        assert 0 == unquoted.exit_code, unquoted.output
+        assert "can I get botox with MS" == json.loads(unquoted.stdout)["query"]
+        assert without_elapsed(quoted.stdout) == without_elapsed(unquoted.stdout) == without_elapsed(explicit.stdout)
+
+
+class TestFilterValues:
+    def test_doctor_by_surname(self, run):
+        """--doctor klein finds Marla M. Klein's answer, as doctor:klein does."""
+        assert ["000_19f0a23f49198bfd#2"] == hit_ids(search_json(run, "botox", "--doctor", "klein"))
+
+    def test_repeated_filter_is_any(self, run):
+        """A repeated --specialty keeps the answers of any of them."""
+        data = search_json(run, "botox", "--specialty", "dermatologist", "--specialty", "phlebologist", "--limit", "20")
+
+        assert (5, {"Dermatologist", "Phlebologist"}) == (data["total"], {h["doctor"]["specialty"] for h in data["hits"]})
+
+    def test_min_reviews(self, run):
+        """--min-reviews N keeps doctors with at least N reviews."""
+        data = search_json(run, "botox", "--min-reviews", "41", "--limit", "20")
+
+        assert [78, 75, 48, 46, 41, 41] == sorted((h["doctor"]["reviews"] for h in data["hits"]), reverse=True)
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--doctor", "kline"], "Error: no doctor 'kline' in the index. List them with `msqa-search values doctor`."),
+            (["--specialty", "derm"], "Error: no specialty 'derm' in the index; nearest: Dermatologic Surgeon,"
+             " Dermatologist. List them with `msqa-search values specialty`."),
+            (["--city", "NYC"], "Error: no city 'NYC' in the index. List them with `msqa-search values city`."),
+            (["--city", "Nwe York"], "Error: no city 'Nwe York' in the index; nearest: New York. List them with"
+             " `msqa-search values city`."),
+        ],
+        ids=["doctor", "specialty", "city", "city-typo"],
+    )
+    def test_value_not_in_the_index(self, run, args, message):
+        """A filter value that no answer has is an error with the nearest values, not 'no answers match'."""
+        assert_error(run("botox", *args, ok=False), 2, message)
+
+    def test_values_command(self, run):
+        """`values FACET` lists every value with its number of answers, most common first."""
+        result = run("values", "specialty")
+        data = json.loads(run("values", "specialty", "--json").stdout)
+
+        assert (
+            "Plastic Surgeon             5\n"
+            "Dermatologist               4\n"
+            "Dermatologic Surgeon        2\n"
+            "Facial Plastic Surgeon      2\n"
+            "Oculoplastic Surgeon        1\n"
+            "Phlebologist                1\n"
+            "unknown                     1\n"
+        ) == result.stdout
+        assert {"value": "Plastic Surgeon", "count": 5} == data[0]
+        assert 16 == sum(v["count"] for v in data)
+
+    @pytest.mark.parametrize(
+        ("words", "expected"),
+        [
+            ("msqa-search botox --specialty derm", "plain,Dermatologist\nplain,Dermatologic Surgeon\n"),
+            ("msqa-search botox --city new", "plain,New York\n"),
+            ("msqa-search botox --doctor kle", "plain,Marla M. Klein\n"),
+        ],
+    )
+    def test_completion_of_values(self, runner, index_dir, words, expected):
+        """Shell completion completes filter values from the index (a surname too)."""
+        env = {"_MSQA_SEARCH_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1), "MSQA_SEARCH_INDEX": str(index_dir)}
+        result = runner.invoke(cli, [], prog_name="msqa-search", env=env, catch_exceptions=False)
+
+        assert (0, expected) == (result.exit_code, result.stdout)
+
+
+class TestDisjunctiveFacets:
+    def test_filtered_facet_counts_the_other_values(self, run):
+        """While --specialty is on, the specialty facet still counts the other specialties; JSON names it."""
+        data = search_json(run, "botox", "--specialty", "dermatologist")
+
+        assert ["specialty"] == data["filtered"]
+        assert {"value": "Plastic Surgeon", "count": 5} == data["facets"]["specialty"][0]
+        assert [{"value": "4.8-5.0", "count": 4}] == data["facets"]["rating"]
+        assert "Specialty*: Plastic Surgeon 5 · Dermatologist 4 · " in run("botox", "--specialty", "dermatologist").stdout
+
+
+class TestOutputModes:
+    def test_count(self, run):
+        """--count / -c prints the number of matching answers only."""
+        assert ("16\n", "16\n") == (run("botox", "--count").stdout, run("-c", "botox").stdout)
+
+    def test_ids(self, run):
+        """--ids / -l prints one answer id a line, the page's hits in order."""
+        expected = "".join(f"{i}\n" for i in hit_ids(search_json(run, "botox", "--limit", "4")))
+        assert (expected, expected) == (run("botox", "--ids", "--limit", "4").stdout, run("-l", "botox", "--limit", "4").stdout)
+
+    def test_jsonl(self, run):
+        """--jsonl prints one hit a line as JSON, equal to --json's hits."""
+        lines = run("botox", "--jsonl", "--limit", "3").stdout.splitlines()
+
+        assert search_json(run, "botox", "--limit", "3")["hits"] == [json.loads(line) for line in lines]
+
+    def test_csv(self, run):
+        """--csv prints a header and one row per hit, the doctor's fields in their own columns."""
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(run("botox", "--csv", "--doctor", "Hratch Karamanoukian").stdout)))
+
+        assert 1 == len(rows)
+        assert {
+            "rank": "1", "answer_id": "000_19f0a23f49198bfd#9", "doctor_name": "Hratch Karamanoukian",
+            "credentials": "MD; FACS", "specialty": "Phlebologist", "city": "Buffalo", "rating": "4.8",
+            "reviews": "41", "badges": "RealSelf100 Member",
+        } == {k: rows[0][k] for k in ("rank", "answer_id", "doctor_name", "credentials", "specialty", "city",
+                                      "rating", "reviews", "badges")}
+
+    def test_snippets(self, run):
+        """--snippets N sets the fragments per hit (0: none); --snippet-chars their size."""
+        none = search_json(run, "botox contraindication", "--snippets", "0")
+        one = search_json(run, "botox contraindication", "--snippets", "1", "--snippet-chars", "60")
+
+        assert {0} == {len(h["highlights"]) for h in none["hits"]}
+        assert {1} == {len(h["highlights"]) for h in one["hits"]}
+        assert max(len("".join(p for p, _ in h["highlights"][0])) for h in one["hits"]) <= 80
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--jsonl", "--csv"], "Error: --jsonl and --csv cannot be used together; choose one"),
+            (["-c", "-l"], "Error: --count and --ids cannot be used together; choose one"),
+            (["--facet", "city", "--no-facets"], "Error: --facet and --no-facets cannot be used together"),
+            (["--index", ""], "Error: Invalid value for '--index' (env var: 'MSQA_SEARCH_INDEX'): must name a"
+             " folder, not be empty"),
+        ],
+        ids=["jsonl-csv", "count-ids", "facet-no-facets", "empty-index"],
+    )
+    def test_usage_errors(self, run, args, message):
+        """Options that contradict each other, or an empty --index, are usage errors (exit 2)."""
+        assert_error(run("botox", *args, ok=False), 2, message, usage=SEARCH_USAGE)
+
+
+class TestQueryErrors:
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ("rating:abc", "Error: rating:abc is not a number. Write a number or a range, as in rating:>=4.5"),
+            ("botox doctor:", "Error: doctor: has no value. Write the value after the colon, as in doctor:klein"),
+        ],
+    )
+    def test_field_errors(self, run, query, message):
+        """A number field with a word, or a field without a value, is a query error, not a silent no-match."""
+        assert_error(run(query, ok=False), 2, message)
+
+    def test_errors_as_json(self, run):
+        """With --json, an error is one JSON object on stderr."""
+        result = run("botox", "--city", "NYC", "--json", ok=False)
+
+        assert (2, "") == (result.exit_code, result.stdout)
+        assert {"error": {"type": "FilterValueError", "exit_code": 2,
+                          "message": "no city 'NYC' in the index. List them with `msqa-search values city`."}} == json.loads(result.stderr)
+
+
+class TestReadableText:
+    def test_fits_80_columns(self, run):
+        """The default output off a terminal is 80 columns wide at most, hits first."""
+        text = run("botox contraindication").stdout
+
+        assert text.startswith(" 1. ")
+        assert max(map(len, text.splitlines())) <= 80
+
+    def test_long_title_wraps_and_keeps_the_id_whole(self, run):
+        """A title and id that do not fit wrap, and the id stays whole on one line."""
+        lines = run("botox", "--specialty", "unknown", "--no-facets").stdout.splitlines()
+
+        assert ["    [001_7bed0a8b883f696a#3]"] == [line for line in lines if "001_7bed0a8b883f696a#3" in line]
+
+    def test_plurals(self, run):
+        """One thread with two more matching answers says 'answers'; one more says 'answer'."""
+        text = run("spasticity botox", "--group-by-thread", "--no-facets").stdout
+        one = run("restylane neurologist dermatologist", "--group-by-thread", "--no-facets", "--limit", "1").stdout
+
+        assert re.search(r"\+\d+ more matching answers in this thread", text)
+        assert "1 answer matches" in run("botox", "--doctor", "klein", "--no-facets").stdout
+        assert "1 more matching answers" not in one
+
+
+class TestIndexCommand:
+    def test_quiet_and_verbose(self, runner, tmp_path):
+        """--quiet prints nothing on success; --verbose lists each parser warning; both are counted."""
+        threads = tmp_path / "threads"
+        threads.mkdir()
+        (threads / "warned.txt").write_text(
+            SEED_000.read_text(encoding="utf-8").replace("Doctor Answers 9", "Doctor Answers 12"), encoding="utf-8")
+        quiet = runner.invoke(cli, ["index", str(threads), "--index", str(tmp_path / "a"), "--quiet"], catch_exceptions=False)
+        loud = runner.invoke(cli, ["index", str(threads), "--index", str(tmp_path / "b"), "-v"], catch_exceptions=False)
+
+        assert (0, "", "") == (quiet.exit_code, quiet.stdout, quiet.stderr)
+        assert f"warning: {threads / 'warned.txt'}: the page declares 12 answers but 9 were found\n" == loud.stderr
+        assert loud.stdout.endswith("; 0 files skipped, 1 warning.\n")
+
+    def test_remove(self, runner, tmp_path):
+        """`remove THREAD_ID...` takes a thread's answers out of the index; an unknown id is an error."""
+        target = tmp_path / "ix"
+        runner.invoke(cli, ["index", str(SEEDS), "--index", str(target)], catch_exceptions=False)
+
+        unknown = runner.invoke(cli, ["remove", "nope", "--index", str(target)])
+        removed = runner.invoke(cli, ["remove", SEED_A_ID, "--index", str(target)], catch_exceptions=False)
+        stats = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(target)]).stdout)
+
+        assert_error(unknown, 2, f"Error: no thread 'nope' in the index at {target}; nothing was removed")
+        assert f"Removed 1 thread (9 answers) from the index at {target}.\n" == removed.stdout
+        assert (1, 7) == (stats["threads"], stats["answers"])
+
+    def test_prune(self, runner, tmp_path):
+        """index --prune removes the threads whose file is gone."""
+        threads = copy_seeds(tmp_path / "threads")
+        target = tmp_path / "ix"
+        runner.invoke(cli, ["index", str(threads), "--index", str(target)], catch_exceptions=False)
+        (threads / SEED_000.name).unlink()
+
+        result = runner.invoke(cli, ["index", "--prune", str(threads), "--index", str(target)], catch_exceptions=False)
+        stats = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(target)]).stdout)
+
+        assert (
+            f"Updated the index at {target}: 1 thread read: 0 added, 0 replaced, 1 unchanged, 1 removed;"
+            " answers: 0 added, 0 replaced, 9 removed; 0 files skipped, 0 warnings.\n"
+        ) == result.stdout
+        assert (1, 7) == (stats["threads"], stats["answers"])
+
+
+class TestShowThread:
+    def test_whole_thread(self, run):
+        """show THREAD_ID prints the question and every answer with its card."""
+        text = run("show", SEED_B_ID).stdout
+        lines = text.splitlines()
+
+        assert ["Having Restylane or Botox Despite Multiple Sclerosis?  [001_7bed0a8b883f696a]", "7 answers"] == lines[:2]
+        assert [f" {n}. " for n in range(1, 8)] == [line[:4] for line in lines if re.match(r" \d\. ", line)]
+        assert "unsigned answer" in text and max(map(len, lines)) <= 80
+
+    def test_whole_thread_json(self, run):
+        """show THREAD_ID --json prints the thread record."""
+        data = json.loads(run("show", SEED_B_ID, "--json").stdout)
+
+        assert (["thread"], 7) == (list(data), len(data["thread"]["answers"]))
+
+
+class TestSimilar:
+    def test_similar(self, run):
+        """`similar ANSWER_ID` lists other answers sharing its most telling words, not itself."""
+        data = json.loads(run("similar", "000_19f0a23f49198bfd#6", "--limit", "3", "--json").stdout)
+        text = run("similar", "000_19f0a23f49198bfd#6", "--limit", "3").stdout
+
+        assert 3 == len(data["hits"])
+        assert "000_19f0a23f49198bfd#6" not in hit_ids(data)
+        assert "contraindication" in data["query"].split()
+        assert text.startswith("Answers like 000_19f0a23f49198bfd#6, from the words: ")
+
+    def test_unknown_answer(self, run):
+        """similar of an unknown answer id is an error, exit 2."""
+        assert_error(run("similar", "nope#1", ok=False), 2,
+                     "Error: no answer 'nope#1' in the index; answer ids look like THREAD_ID#POSITION")
+
+
+def run_on_tty_sized(args: list[str], env: dict[str, str], columns: int = 80) -> bytes:
+    """Run the CLI with stdout on a pseudo-terminal of ``columns`` columns."""
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    try:
+        proc = subprocess.run(console_command() + args, stdout=slave, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=env, timeout=120)
+    finally:
+        os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert 0 == proc.returncode, proc.stderr
+    return b"".join(chunks)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+class TestRealTerminal:
+    def test_default_search_fits_80_columns_and_is_coloured(self, tmp_path, index_dir):
+        """On an 80-column terminal the default search is coloured and no line is wider than 80;
+        piped, the same search has no colour at all."""
+        env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir))
+        out = run_on_tty_sized(["botox", "contraindication"], env).decode("utf-8")
+        piped = subprocess.run(console_command() + ["botox", "contraindication"], capture_output=True,
+                               env=env, timeout=120, encoding="utf-8", stdin=subprocess.DEVNULL)
+        plain = ANSI.sub("", out).replace("\r\n", "\n")
+
+        assert "\x1b[" in out
+        assert max(len(line) for line in plain.splitlines()) <= 80
+        assert plain.startswith(" 1. ")
+        assert "\x1b" not in piped.stdout
+
+    def test_empty_no_color_is_unset(self, tmp_path, index_dir):
+        """NO_COLOR set to an empty value does not turn colour off (no-color.org)."""
+        env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir), NO_COLOR="")
+
+        assert b"\x1b[" in run_on_tty_sized(["botox", "--limit", "1"], env)
+
+
+class TestOutputFailures:
+    def test_pipe_closed_early_is_quiet(self, tmp_path, index_dir):
+        """`msqa-search botox | head -1`: a reader that goes away ends the search quietly (SIGPIPE)."""
+        env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir))
+        proc = subprocess.Popen(console_command() + ["botox", "--limit", "100", "--snippet-chars", "5000"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL)
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8")
+        proc.stderr.close()
+        code = proc.wait(timeout=120)
+
+        assert ("", True) == (err, code in (0, -13, 141)), (err, code)
+
+    def test_full_disk(self, tmp_path, index_dir):
+        """stdout on a full disk (/dev/full): one line on stderr, exit 2, no traceback."""
+        if not os.path.exists("/dev/full"):
+            pytest.skip("no /dev/full here")
+        env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir))
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(console_command() + ["botox"], stdout=full, stderr=subprocess.PIPE,
+                                  env=env, timeout=120, encoding="utf-8", stdin=subprocess.DEVNULL)
+
+        assert (2, "msqa-search: cannot write the output: No space left on device\n") == (proc.returncode, proc.stderr)
+
+    def test_closed_stdout(self, tmp_path, index_dir):
+        """stdout closed (`>&-`): one line on stderr, exit 2, no traceback."""
+        env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir))
+        proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *console_command(), "botox"],
+                              capture_output=True, env=env, timeout=120, encoding="utf-8", stdin=subprocess.DEVNULL)
+
+        assert (2, "msqa-search: cannot write the output: standard output is closed\n") == (proc.returncode, proc.stderr)
