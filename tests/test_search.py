@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import attrs
 import pytest
 
 from msqa_search import (
-    FilterValueError,
+    Answer,
+    AnswerNotFoundError,
     Doctor,
     FacetValue,
+    FilterValueError,
     Hit,
     MsqaError,
     QuerySyntaxError,
     Results,
     SearchOptionError,
     build_index,
+    from_dict,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SEED_A = "000_19f0a23f49198bfd"
 SEED_B = "001_7bed0a8b883f696a"
@@ -825,3 +831,83 @@ class TestOptionErrors:
             isinstance(info.value, ValueError),
             isinstance(info.value, MsqaError),
         )
+
+
+# -- the library as people use it ------------------------------------------------------------
+
+
+class TestLibraryUse:
+    def test_search_declares_its_options(self):
+        """SearchIndex.search names its keyword options, so help() and editors show them."""
+        import inspect
+
+        from msqa_search import SearchIndex
+
+        params = inspect.signature(SearchIndex.search).parameters
+        assert {"limit", "page", "specialty", "city", "doctor", "min_rating", "min_reviews", "sort", "facets",
+                "group_by_thread", "synonyms", "snippets", "snippet_chars"} <= set(params)
+        assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+    def test_results_len_and_iteration(self, seed_index):
+        """len(results) is the number of hits on the page, and iterating gives the hits."""
+        results = seed_index.search("botox", limit=3)
+        assert (3, list(results.hits)) == (len(results), list(results))
+
+    def test_one_facet_as_a_string(self, seed_index):
+        """facets="specialty" is one facet, not nine letters."""
+        assert ["specialty"] == list(seed_index.search("botox", facets="specialty").facets)
+
+    def test_similar(self, seed_index):
+        """similar() finds other answers sharing the answer's telling words, never the answer itself."""
+        results = seed_index.similar(f"{SEED_A}#6", limit=5)
+        assert 5 == len(results)
+        assert f"{SEED_A}#6" not in ids(results)
+        assert {"contraindication", "neurologist"} <= set(results.query.split())
+        assert all(h.score > 0 for h in results)
+
+    def test_similar_unknown_answer(self, seed_index):
+        """similar() of an id that is not in the index raises AnswerNotFoundError."""
+        with pytest.raises(AnswerNotFoundError):
+            seed_index.similar("nope#1")
+
+    def test_values(self, seed_index):
+        """values() counts every value of a facet over the whole index."""
+        found = seed_index.values("city")
+        assert (FacetValue(value="New York", count=4), 16) == (found[0], sum(v.count for v in found))
+
+    def test_exports(self):
+        """IndexStats, UpdateSummary and the new errors are part of the public API."""
+        import msqa_search
+
+        for name in ("IndexStats", "UpdateSummary", "ThreadAnswer", "FilterValueError", "ThreadNotFoundError",
+                     "IndexClosedError"):
+            assert name in msqa_search.__all__ and getattr(msqa_search, name).__name__ == name
+
+    @pytest.mark.parametrize(
+        ("cls", "data", "message"),
+        [
+            (Doctor, {"rating": 7}, "not a valid Doctor: 'rating' must be <= 5.0: 7.0"),
+            (Doctor, {"reviews": "many"}, "not a valid Doctor: reviews: 'many' (invalid literal for int() with base 10: 'many')"),
+            (Answer, {"thread_id": "t"}, "not a valid Answer: position: missing; body: missing"),
+        ],
+    )
+    def test_from_dict_names_the_field_and_value(self, cls, data, message):
+        """from_dict errors name the field at fault and the value it holds."""
+        with pytest.raises(ValueError) as info:
+            from_dict(cls, data)
+        assert message == str(info.value)
+
+    def test_readme_example_runs_anywhere(self, tmp_path, monkeypatch):
+        """The README's Python example runs from any folder and prints hits and facet counts."""
+        import contextlib
+        import io
+
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        code = readme.split("## Use it from Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        monkeypatch.chdir(tmp_path)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})
+        lines = out.getvalue().splitlines()
+        assert re.match(r"\w+#\d+ .+ \(.+\)$", lines[0]), lines
+        assert any("Dermatologist" in line for line in lines)
