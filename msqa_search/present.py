@@ -223,7 +223,7 @@ def compact_facet_lines(results: Results, width: int, style: Style, fancy: bool)
         if len(line) > width:
             line = line[: width - len(ellipsis(fancy))] + ellipsis(fancy)
         lines.append(style(head.rstrip(" "), "heading") + " " + line[len(head):])
-    if lines and results.filtered:
+    if any(values and name in results.filtered for name, values in results.facets.items()):
         lines.append(style("* filter on; its other values are counted too", "dim"))
     return lines
 
