@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
 import os
 import pickle
@@ -514,12 +513,8 @@ class SearchIndex:
         """
         self.refresh()
         unchanged = [0]
-        changed = self._changed(threads, unchanged)
-        first = next(changed, None)
-        if first is None:
-            return UpdateSummary(threads_unchanged=unchanged[0])
         summary = update_generation(
-            self.path, itertools.chain([first], changed), lock_timeout=lock_timeout, on_thread=on_thread,
+            self.path, self._changed(threads, unchanged), lock_timeout=lock_timeout, on_thread=on_thread,
             open_generation=lambda generation: _open_generation(self.path, generation),
         )
         self.refresh()

@@ -298,14 +298,24 @@ def load_vocabulary(folder: Path) -> Counter:
 
 
 
+class _NothingToWrite(Exception):
+    """An update without a single thread: its new generation is dropped, not published."""
+
+
 def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: float,
                       on_thread: Callable[[Thread], None] | None, open_generation) -> UpdateSummary:
-    """Write the current generation plus ``threads`` as a new generation, and publish it."""
-    return _write_generation(
-        root, lock_timeout,
-        lambda tmp, base: _write_update(open_generation(base), tmp, base, threads, on_thread),
-        from_current=True,
-    )
+    """Write the current generation plus ``threads`` as a new generation, and publish it.
+
+    When ``threads`` turns out empty, nothing is published and the summary counts nothing.
+    """
+    try:
+        return _write_generation(
+            root, lock_timeout,
+            lambda tmp, base: _write_update(open_generation(base), tmp, base, threads, on_thread),
+            from_current=True,
+        )
+    except _NothingToWrite:
+        return UpdateSummary()
 
 
 def _write_generation(root: Path, lock_timeout: float, write, *, from_current: bool = False):
@@ -362,6 +372,8 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
             batch.add(thread)
             if on_thread is not None:
                 on_thread(thread)
+        if not batch.threads:
+            raise _NothingToWrite()
         merge = len(ix._segments()) + 1 > MAX_SEGMENTS
         writer.commit(merge=merge)
     except BaseException:
