@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from .model import Answer, Doctor, Hit, Results, Thread
@@ -38,11 +37,6 @@ def safe(text: str | None, *, lines: bool = False) -> str:
     if lines:
         return "\n".join(_UNSAFE.sub(_escape, part) for part in text.replace("\t", "    ").split("\n"))
     return _UNSAFE.sub(_escape, text)
-
-
-def is_safe(text: str) -> bool:
-    """True when ``text`` holds nothing that ``safe`` would escape."""
-    return _UNSAFE.search(text) is None
 
 
 def plain(text: str, role: str) -> str:

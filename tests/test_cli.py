@@ -1443,14 +1443,33 @@ class TestReadableText:
 
         assert ["    [001_7bed0a8b883f696a#3]"] == [line for line in lines if "001_7bed0a8b883f696a#3" in line]
 
-    def test_plurals(self, run):
-        """One thread with two more matching answers says 'answers'; one more says 'answer'."""
-        text = run("spasticity botox", "--group-by-thread", "--no-facets").stdout
-        one = run("restylane neurologist dermatologist", "--group-by-thread", "--no-facets", "--limit", "1").stdout
+    def test_plurals(self, runner, tmp_path):
+        """Counts of one take the singular: '1 answer matches', '+1 more matching answer', '1 review', '1 answer' in show and parse."""
+        from msqa_search import Answer, Doctor, Thread, format_thread
 
-        assert re.search(r"\+\d+ more matching answers in this thread", text)
-        assert "1 answer matches" in run("botox", "--doctor", "klein", "--no-facets").stdout
-        assert "1 more matching answers" not in one
+        doctor = Doctor(name="Ann Lee", specialty="Dermatologist", city="Boston", rating=4.0, reviews=1)
+        thread = Thread(id="t1", title="Botox?", declared_answers=2, answers=[
+            Answer(thread_id="t1", position=1, title="Yes", body="Botox is fine.", doctor=doctor),
+            Answer(thread_id="t1", position=2, title="Also yes", body="Botox again."),
+        ])
+        one = Thread(id="t2", title="Filler?", declared_answers=1, answers=[
+            Answer(thread_id="t2", position=1, title="Maybe", body="Filler may work.")])
+        folder = tmp_path / "threads"
+        folder.mkdir()
+        (folder / "t1.txt").write_text(format_thread(thread), encoding="utf-8")
+        (folder / "t2.txt").write_text(format_thread(one), encoding="utf-8")
+        ix = str(tmp_path / "ix")
+        runner.invoke(cli, ["index", str(folder), "--index", ix], catch_exceptions=False)
+
+        grouped = runner.invoke(cli, ["botox", "--group-by-thread", "--no-facets", "--index", ix]).stdout
+        shown = runner.invoke(cli, ["show", "t2#1", "--index", ix]).stdout
+        parsed = runner.invoke(cli, ["parse", str(folder / "t2.txt")]).stdout
+
+        assert "    +1 more matching answer in this thread\n" in grouped
+        assert "1 thread matches 'botox'; showing 1-1\n" in grouped
+        assert "Ann Lee · Dermatologist · Boston · ★ 4.0 (1 review)" in grouped
+        assert "Question  [t2] 1 answer\n" in shown
+        assert "  1 answer (the page declares 1)\n" in parsed
 
 
 class TestIndexCommand:
