@@ -32,7 +32,7 @@ from .errors import (
     UnsafeIndexError,
     rebuild_hint,
 )
-from .index_schema import INDEX_NAME, SCHEMA_VERSION
+from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
 from .index_write import (
     LOCK_TIMEOUT,
     UpdateSummary,
@@ -108,7 +108,7 @@ def _open_generation(root: Path, generation: Path):
             path=root, found=found, expected=SCHEMA_VERSION,
         )
     with damage_guard(root, opening=True):
-        return FileStorage(str(generation)).open_index(indexname=INDEX_NAME)
+        return FileStorage(str(generation)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
 
 
 @contextlib.contextmanager
@@ -183,20 +183,25 @@ def damaged(root: Path, error: BaseException) -> IndexDamagedError:
 
 
 def _check_safe(root: Path, generation: Path) -> None:
-    """Refuse index files that other users can write: Whoosh unpickles them on open."""
+    """Refuse index files that other users can write or own: they could change what the
+    index answers (or swap files under a writer). Opening runs no code from the files
+    either way (index_pickle.py); this guards what the index says, not the process."""
     me = os.geteuid() if hasattr(os, "geteuid") else None
     for path in (root, generation, *(generation.iterdir() if generation.is_dir() else ())):
         try:
             info = path.stat()
         except OSError:
             continue
-        writable_by_others = info.st_mode & stat.S_IWOTH and not (info.st_mode & stat.S_ISVTX)
+        # The sticky bit lets only owners delete or rename entries of a folder; on a file
+        # it means nothing, so a 1666 file is as writable by others as a 0666 one.
+        sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+        writable_by_others = info.st_mode & stat.S_IWOTH and not sticky_folder
         foreign_owner = me is not None and info.st_uid not in (me, 0)
         if writable_by_others or foreign_owner:
             why = "is writable by other users" if writable_by_others else "belongs to another user"
             raise UnsafeIndexError(
-                f"refusing to open the index at {root}: {path} {why}, and opening index files"
-                " can run code stored in them. Rebuild the index yourself from the thread files,"
+                f"refusing to open the index at {root}: {path} {why}, so others could change"
+                " what it answers. Rebuild the index yourself from the thread files,"
                 f" or fix its permissions (chmod -R o-w {root}) if you trust it.",
                 path=root, file=str(path),
             )

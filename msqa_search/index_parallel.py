@@ -181,7 +181,7 @@ def _work(folder: Path) -> tuple:
     except BaseException:
         cancel(writer)
         raise
-    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)._segments()
+    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA)._segments()
     for segment in segments:
         cols.save(batch.columns.build(), folder / columns_name(segment))
     return ("ok", segments, batch.vocabulary)

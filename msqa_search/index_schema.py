@@ -14,6 +14,7 @@ from whoosh.lang.porter2 import stem as porter_stem
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from . import columns as cols
+from . import index_pickle
 from .model import Answer, Doctor, Thread, to_dict
 
 SCHEMA_VERSION = 1
@@ -220,6 +221,7 @@ def _patch_whoosh() -> None:
 
 
 _patch_whoosh()
+index_pickle.install()  # no index file can run code when it is read
 
 
 def document(thread: Thread, answer: Answer) -> dict:

@@ -132,7 +132,7 @@ def _write_build(threads: Iterable[Thread], folder: Path, workers: int | None,
         from .index_parallel import build_segments
 
         vocabulary = build_segments(itertools.chain(first, threads), folder, workers, on_thread)
-        ix = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)
+        ix = FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
         _finish_generation(ix, folder, None, vocabulary)
         return
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
@@ -335,7 +335,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
         for docnum in old.reader().all_doc_ids():
             thread = arrays.tables["thread"][arrays.arrays["thread"][docnum]]
             existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
-    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
+    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     batch = Batch(writer)
     counts = Counter()
