@@ -28,7 +28,7 @@ from whoosh.filedb.filestore import FileStorage
 from . import columns as cols
 from . import store
 from .errors import IndexProblem
-from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document
+from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document, safe_thread
 from .model import Doctor, Thread, from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,6 +69,7 @@ class Batch:
         self.threads = 0
 
     def add(self, thread: Thread) -> None:
+        thread = safe_thread(thread)
         self.threads += 1
         for answer in thread.answers:
             fields = document(thread, answer)
@@ -342,6 +343,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
     try:
         seen: set[str] = set()
         for thread in threads:
+            thread = safe_thread(thread)
             if thread.id in seen:
                 continue  # the first copy of a thread id wins, as in read_threads
             seen.add(thread.id)
