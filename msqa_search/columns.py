@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from array import array
 from collections import Counter
@@ -129,6 +130,15 @@ def save(columns: Columns, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _open_regular(path, flags: int) -> int:
+    # Never wait on a named pipe planted in place of a columns file.
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{os.path.basename(path)} is not a regular file")
+    return fd
+
+
 def load(path: Path) -> Columns:
     """Read columns written by ``save``.
 
@@ -136,7 +146,7 @@ def load(path: Path) -> Columns:
         ValueError: the file is truncated or not a columns file.
         OSError: it cannot be read.
     """
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=_open_regular) as f:
         header = json.loads(f.readline())
         if header.get("format") != FORMAT:
             raise ValueError(f"unknown columns format {header.get('format')!r}")

@@ -89,6 +89,7 @@ def _open_current(root: Path, tries: int = 5):
 
 
 def _open_generation(root: Path, generation: Path):
+    store.check_generation_files(root, generation)
     _check_safe(root, generation)
     try:
         meta = store.read_meta(generation)
@@ -98,7 +99,7 @@ def _open_generation(root: Path, generation: Path):
             f" {rebuild_hint(root)}",
             path=root,
         ) from e
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise IndexDamagedError(f"the index at {root} is damaged ({e}). {rebuild_hint(root)}", path=root) from e
     found = meta.get("schema") if isinstance(meta, dict) else None
     if found != SCHEMA_VERSION:

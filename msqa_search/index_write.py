@@ -284,7 +284,7 @@ def load_vocabulary(folder: Path) -> Counter:
     """Raw (unstemmed) words of the index with the number of answers holding them."""
     vocabulary: Counter[str] = Counter()
     try:
-        text = (folder / VOCABULARY).read_text(encoding="utf-8")
+        text = store.read_regular(folder / VOCABULARY).decode("utf-8")
     except FileNotFoundError:
         return vocabulary
     for line in text.splitlines():
