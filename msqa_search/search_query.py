@@ -22,7 +22,7 @@ from whoosh import query as wq
 from . import index_schema
 from .errors import QuerySyntaxError
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
-from .synonyms import load_synonyms
+from .synonyms import PhraseTable, derived_synonyms
 
 FACETS = ("specialty", "city", "rating", "doctor")
 SORTS = ("relevance", "rating", "reviews")
@@ -75,21 +75,11 @@ def query_words(text: str) -> list[Word]:
 
 
 @lru_cache(maxsize=4)
-def _synonym_table(extra: tuple[str, ...] = ()) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The synonym map in stemmed words, so "fillers" finds what "filler" finds."""
-    synonyms = load_synonyms(extra)
-    phrases = {p for group in synonyms.groups for p in group} | {p for p, _ in synonyms.rules}
-    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        key = _stem_phrase(" ".join(phrase))
-        if not key:
-            continue
-        alternatives = table.setdefault(key, [])
-        for alternative in synonyms.alternatives(phrase):
-            stemmed = _stem_phrase(" ".join(alternative))
-            if stemmed and stemmed != key and stemmed not in alternatives:
-                alternatives.append(stemmed)
-    return {k: tuple(v) for k, v in table.items() if v}
+def _synonym_table(extra: tuple[str, ...] = ()) -> PhraseTable:
+    """The synonym map in stemmed words, so "fillers" finds what "filler" finds (merged
+    once per file content, see ``derived_synonyms``)."""
+    synonyms = derived_synonyms(extra, lambda phrase: _stem_phrase(" ".join(phrase)), tag="stemmed")
+    return PhraseTable(synonyms)
 
 
 def _stem_phrase(text: str) -> tuple[str, ...]:
@@ -103,7 +93,9 @@ def synonym_files() -> tuple[str, ...]:
 
 
 def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple[str, ...], ...]]]:
-    longest = max(map(len, table), default=0)
+    longest = getattr(table, "longest", None)
+    if longest is None:
+        longest = max(map(len, table), default=0)
     found, i = [], 0
     while i < len(stems):
         for end in range(min(len(stems), i + longest), i, -1):
