@@ -159,6 +159,9 @@ class Results:
     """True when hits are one per thread and ``total`` counts threads."""
     elapsed: float = 0.0
     """Seconds spent searching."""
+    notices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """What was not searched as typed, e.g. a wildcard or range capped at
+    MAX_EXPANSIONS terms (search_query.py)."""
 
 
 _converter = None

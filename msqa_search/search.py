@@ -122,7 +122,7 @@ def _run(index, plan: Plan, query, limit, page, specialty, city, doctor, min_rat
             for d in ranked[(page - 1) * limit : wanted]
         )
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
-                   group_by_thread=group_by_thread)
+                   group_by_thread=group_by_thread, notices=plan.notices)
 
 
 def _score(index, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
