@@ -26,7 +26,7 @@ import attrs
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import store
+from . import index_check, store
 from .errors import IndexProblem
 from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document, safe_thread
 from .model import Doctor, Thread, from_dict
@@ -232,7 +232,8 @@ def _new_generation(root: Path) -> tuple[Path, Path]:
         raise store.write_error(root, e) from e
 
 
-def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None) -> None:
+def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None,
+                       base: Path | None = None) -> None:
     """Write the columns of new segments, the vocabulary and the meta file."""
     segments = ix._segments()
     for segment in segments:
@@ -248,7 +249,13 @@ def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabular
     if batch is not None:
         vocabulary.update(batch.vocabulary)
     _save_vocabulary(folder, vocabulary)
-    store.write_meta(folder, {"schema": SCHEMA_VERSION, "written": time.time()})
+    meta = {
+        "schema": SCHEMA_VERSION, "written": time.time(),
+        # What opening and check() verify (index_check.py).
+        "segments": {segment.segment_id(): segment.doc_count_all() for segment in segments},
+        "files": index_check.manifest(folder, base),
+    }
+    store.write_meta(folder, index_check.seal(meta))
 
 
 def columns_name(segment) -> str:
@@ -366,5 +373,5 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
     except BaseException:
         cancel(writer)
         raise
-    _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base))
+    _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base), base)
     return UpdateSummary(**counts)

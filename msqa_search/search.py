@@ -118,7 +118,7 @@ def _run(index, plan: Plan, query, limit, page, specialty, city, doctor, min_rat
         searcher = index.searcher()
         terms = plan.terms | _expand_patterns(searcher, plan.patterns)
         hits = tuple(
-            _hit(searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1))
+            _hit(index, searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1))
             for d in ranked[(page - 1) * limit : wanted]
         )
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
@@ -166,8 +166,11 @@ def _expand_patterns(searcher, patterns) -> frozenset[str]:
     return frozenset(found)
 
 
-def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int) -> Hit:
+def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int) -> Hit:
     fields = searcher.stored_fields(docnum)
+    problem = ix_mod.index_check.stored_problem(fields)
+    if problem:
+        raise ix_mod.damaged(index.path, ValueError(f"document {docnum}: {problem}"))
     thread = json.loads(fields["thread"])
     card = fields.get("card")
     return Hit(
