@@ -36,9 +36,12 @@ class TestWorkersIgnoreTheCorpusFolder:
         monkeypatch.chdir(corpus)
         monkeypatch.setattr(index_write, "PARALLEL_MIN_ANSWERS", 10)
         monkeypatch.setattr(index_parallel, "CHUNK_ANSWERS", 10)
+        used = []
+        original = index_parallel.build_segments
+        monkeypatch.setattr(index_parallel, "build_segments", lambda *a: used.append(a[2]) or original(*a))
         threads = make_threads("planted", 30, 2)
         with build_index(threads, tmp_path / "index", workers=2) as index:
-            assert index.stats().segments == 2  # the workers did build it
+            assert used == [2]  # two worker processes built it
             assert index.search("planted").total == 60
         assert not marker.exists()
 
