@@ -70,7 +70,7 @@ def open_index(path: str | os.PathLike[str]) -> SearchIndex:
         IndexNotFoundError: nothing there, or a folder that holds no index.
         IndexSchemaError: the index was written by another schema version.
         IndexDamagedError: its files are missing, truncated or garbled.
-        UnsafeIndexError: its files are writable by other users.
+        UnsafeIndexError: its files are writable by, or belong to, other users.
     """
     root = Path(path)
     return SearchIndex(root, *_open_current(root))
