@@ -22,7 +22,10 @@ from pathlib import Path
 import click
 
 from . import __version__, present
-from .errors import AnswerNotFoundError, FilterValueError, IndexNotFoundError, MsqaError, ThreadNotFoundError
+from .errors import (
+    AnswerNotFoundError, FilterValueError, IndexDamagedError, IndexNotFoundError, MsqaError,
+    ThreadNotFoundError, rebuild_hint,
+)
 from .model import Problem, to_dict
 
 FACET_NAMES = ("specialty", "city", "rating", "doctor")
@@ -714,6 +717,34 @@ def stats(index_path, as_json):
         ("segments", info.segments),
     ):
         _echo(f"{label:<15} {value}")
+
+
+@cli.command()
+@index_option
+def check(index_path):
+    """Verify every file of the index: checksums, structure, every document.
+
+    Prints "ok" when the index is sound; otherwise each problem found, one a
+    line, and exits with status 2 and the command that rebuilds it.
+
+    \b
+    Example:
+      msqa-search check --index ~/msqa-index
+    """
+    from . import open_index
+
+    with open_index(index_path or default_index_path()) as index:
+        problems = index.check()
+    if not problems:
+        click.echo("ok")
+        return
+    for problem in problems:
+        click.echo(problem)
+    raise IndexDamagedError(
+        f"the index at {index.path} is damaged ({len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        f" found). {rebuild_hint(index.path)}",
+        path=index.path,
+    )
 
 
 @cli.command()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from array import array
 from collections import Counter
@@ -129,18 +130,49 @@ def save(columns: Columns, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _open_regular(path, flags: int) -> int:
+    # Never wait on a named pipe planted in place of a columns file.
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{os.path.basename(path)} is not a regular file")
+    return fd
+
+
 def load(path: Path) -> Columns:
-    """Read columns written by ``save``.
+    """Read columns written by ``save``, checking their structure: header types, the
+    file's exact length, and every array value within its bounds.
 
     Raises:
-        ValueError: the file is truncated or not a columns file.
+        ValueError: the file is truncated, garbled, or not a columns file.
         OSError: it cannot be read.
     """
-    with open(path, "rb") as f:
-        header = json.loads(f.readline())
+    import numpy as np
+
+    with open(path, "rb", opener=_open_regular) as f:
+        line = f.readline()
+        try:
+            header = json.loads(line)
+        except RecursionError:
+            raise ValueError(f"{path.name} has a garbled header") from None
+        if not isinstance(header, dict):
+            raise ValueError(f"{path.name} has a garbled header")
         if header.get("format") != FORMAT:
             raise ValueError(f"unknown columns format {header.get('format')!r}")
-        size = header["size"]
+        size, tables, ids = header.get("size"), header.get("tables"), header.get("answer_ids")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise ValueError(f"{path.name} has no valid size")
+        if not isinstance(tables, dict) or not all(
+            isinstance(tables.get(name), list) and all(isinstance(v, str) for v in tables[name])
+            for name in TABLES
+        ):
+            raise ValueError(f"{path.name} has malformed tables")
+        if not isinstance(ids, str):
+            raise ValueError(f"{path.name} has malformed answer ids")
+        length = os.fstat(f.fileno()).st_size
+        if length != len(line) + 4 * size * len(ARRAYS):
+            raise ValueError(f"{path.name} is truncated" if length < len(line) + 4 * size * len(ARRAYS)
+                             else f"{path.name} is damaged")
         arrays = {}
         for name in ARRAYS:
             data = array("i")
@@ -150,10 +182,21 @@ def load(path: Path) -> Columns:
             if sys.byteorder != "little":  # pragma: no cover
                 data.byteswap()
             arrays[name] = data
-    ids = header["answer_ids"].split("\n") if size else []
+    for name, (low, high) in _bounds(tables).items():
+        values = np.frombuffer(arrays[name], dtype=np.int32)
+        if size and (int(values.min()) < low or int(values.max()) > high):
+            raise ValueError(f"{path.name} has {name} values out of range")
+    ids = ids.split("\n") if size else []
     if len(ids) != size:
         raise ValueError(f"{path.name} is damaged")
-    return Columns(tables=header["tables"], arrays=arrays, answer_ids=ids)
+    return Columns(tables={name: tables[name] for name in TABLES}, arrays=arrays, answer_ids=ids)
+
+
+def _bounds(tables: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
+    """The inclusive range each array's values must lie in."""
+    bounds = {name: (0, len(tables[name]) - 1) for name in TABLES}
+    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1))
+    return bounds
 
 
 def concat(parts: Sequence[Columns]) -> Columns:

@@ -8,7 +8,7 @@
     x IndexDamagedError  (path): files missing or unreadable
     x IndexLockedError   (path, timeout): another process is writing
     x IndexWriteError    (path): the index could not be written (disk full, read-only)
-    x UnsafeIndexError   (path, file): index files writable by other users
+    x UnsafeIndexError   (path, file): index files others can write or own
   x QuerySyntaxError     (query, hint)
   x SynonymFileError     (source, line): a bad line in a synonym file (synonyms.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
@@ -86,7 +86,8 @@ class IndexWriteError(IndexProblem):
 
 
 class UnsafeIndexError(IndexProblem):
-    """Index files are writable by other users; opening them could run their code."""
+    """Index files are writable by, or belong to, other users: they could change what
+    the index answers. (Opening an index never runs code from it; see index_pickle.py.)"""
 
     def __init__(self, message: str, *, path, file: str):
         self.file = file

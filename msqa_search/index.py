@@ -24,7 +24,7 @@ import whoosh
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import search_scores, store
+from . import index_check, search_scores, store
 from .errors import (
     AnswerNotFoundError,
     IndexClosedError,
@@ -36,7 +36,7 @@ from .errors import (
     UnsafeIndexError,
     rebuild_hint,
 )
-from .index_schema import INDEX_NAME, SCHEMA_VERSION
+from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
 from .search_query import FACETS
 from .index_write import (
     LOCK_TIMEOUT,
@@ -76,7 +76,7 @@ def open_index(path: str | os.PathLike[str]) -> SearchIndex:
         IndexNotFoundError: nothing there, or a folder that holds no index.
         IndexSchemaError: the index was written by another schema version.
         IndexDamagedError: its files are missing, truncated or garbled.
-        UnsafeIndexError: its files are writable by other users.
+        UnsafeIndexError: its files are writable by, or belong to, other users.
     """
     root = Path(path)
     return SearchIndex(root, *_open_current(root))
@@ -95,6 +95,7 @@ def _open_current(root: Path, tries: int = 5):
 
 
 def _open_generation(root: Path, generation: Path):
+    store.check_generation_files(root, generation)
     _check_safe(root, generation)
     try:
         meta = store.read_meta(generation)
@@ -104,7 +105,7 @@ def _open_generation(root: Path, generation: Path):
             f" {rebuild_hint(root)}",
             path=root,
         ) from e
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise IndexDamagedError(f"the index at {root} is damaged ({e}). {rebuild_hint(root)}", path=root) from e
     found = meta.get("schema") if isinstance(meta, dict) else None
     if found != SCHEMA_VERSION:
@@ -113,8 +114,11 @@ def _open_generation(root: Path, generation: Path):
             f" msqa-search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
             path=root, found=found, expected=SCHEMA_VERSION,
         )
+    index_check.check_meta(root, generation, meta)
     with damage_guard(root, opening=True):
-        return FileStorage(str(generation)).open_index(indexname=INDEX_NAME)
+        ix = FileStorage(str(generation)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
+        index_check.check_segments(root, generation, ix._segments(), meta)
+        return ix
 
 
 @contextlib.contextmanager
@@ -188,21 +192,50 @@ def damaged(root: Path, error: BaseException) -> IndexDamagedError:
     return IndexDamagedError(f"the index at {root} is damaged ({detail}). {rebuild_hint(root)}", path=root)
 
 
+@contextlib.contextmanager
+def confirm_damage(root: Path, generation: Path) -> Iterator[None]:
+    """Let an error that is not the library's own through only when the index's files
+    match their checksums: then it is a bug. When they do not, it was damage, reported
+    as the one-line IndexDamagedError naming the first damaged file."""
+    try:
+        yield
+    except MsqaError:
+        raise
+    except Exception as e:
+        if _from_files(e):
+            raise damaged(root, e) from None
+        try:
+            meta = store.read_meta(generation)
+            problems = index_check.file_problems(generation, meta) if meta.get("files") is not None else []
+        except Exception as failure:  # noqa: BLE001 - the meta file itself is damaged
+            problems = [f"{store.META} cannot be read ({type(failure).__name__})"]
+        if problems:
+            raise IndexDamagedError(
+                f"the index at {root} is damaged ({problems[0]}). {rebuild_hint(root)}", path=root,
+            ) from None
+        raise
+
+
 def _check_safe(root: Path, generation: Path) -> None:
-    """Refuse index files that other users can write: Whoosh unpickles them on open."""
+    """Refuse index files that other users can write or own: they could change what the
+    index answers (or swap files under a writer). Opening runs no code from the files
+    either way (index_pickle.py); this guards what the index says, not the process."""
     me = os.geteuid() if hasattr(os, "geteuid") else None
     for path in (root, generation, *(generation.iterdir() if generation.is_dir() else ())):
         try:
             info = path.stat()
         except OSError:
             continue
-        writable_by_others = info.st_mode & stat.S_IWOTH and not (info.st_mode & stat.S_ISVTX)
+        # The sticky bit lets only owners delete or rename entries of a folder; on a file
+        # it means nothing, so a 1666 file is as writable by others as a 0666 one.
+        sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+        writable_by_others = info.st_mode & stat.S_IWOTH and not sticky_folder
         foreign_owner = me is not None and info.st_uid not in (me, 0)
         if writable_by_others or foreign_owner:
             why = "is writable by other users" if writable_by_others else "belongs to another user"
             raise UnsafeIndexError(
-                f"refusing to open the index at {root}: {path} {why}, and opening index files"
-                " can run code stored in them. Rebuild the index yourself from the thread files,"
+                f"refusing to open the index at {root}: {path} {why}, so others could change"
+                " what it answers. Rebuild the index yourself from the thread files,"
                 f" or fix its permissions (chmod -R o-w {root}) if you trust it.",
                 path=root, file=str(path),
             )
@@ -294,7 +327,7 @@ class SearchIndex:
             try:
                 for segment in self._ix._segments():
                     parts.append(cols.load(self._generation / columns_name(segment)))
-            except (OSError, ValueError, KeyError) as e:
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
                 raise damaged(self.path, e) from e
             columns = cols.concat(parts) if parts else cols.ColumnsBuilder().build()
             if columns.size != searcher.doc_count_all():
@@ -358,12 +391,13 @@ class SearchIndex:
         from .search import search
 
         self.refresh()
-        return search(
-            self, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
-            min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
-            group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
-            snippet_chars=snippet_chars,
-        )
+        with confirm_damage(self.path, self._generation):
+            return search(
+                self, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
+                min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
+                group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
+                snippet_chars=snippet_chars,
+            )
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
         """Answers like the answer ``answer_id`` ("more like this"), best first.
@@ -407,12 +441,16 @@ class SearchIndex:
             AnswerNotFoundError: no such answer in the index.
         """
         self.refresh()
-        searcher = self.searcher()
-        fields = self._stored({"answer_id": answer_id}, searcher)
-        if not fields:
-            raise AnswerNotFoundError(answer_id)
-        thread = self.thread(fields[0]["thread_id"])
-        return ThreadAnswer(thread=thread, answer=next(a for a in thread.answers if a.id == answer_id))
+        with confirm_damage(self.path, self._generation):
+            searcher = self.searcher()
+            fields = self._stored({"answer_id": answer_id}, searcher)
+            if not fields:
+                raise AnswerNotFoundError(answer_id)
+            thread = self.thread(fields[0]["thread_id"])
+            found = [a for a in thread.answers if a.id == answer_id]
+            if not found:
+                raise damaged(self.path, ValueError(f"answer {answer_id} is not in its thread"))
+            return ThreadAnswer(thread=thread, answer=found[0])
 
     def thread(self, thread_id: str) -> Thread:
         """The thread ``thread_id`` rebuilt from the index.
@@ -421,6 +459,10 @@ class SearchIndex:
             ThreadNotFoundError: no answer of that thread is in the index.
         """
         self.refresh()
+        with confirm_damage(self.path, self._generation):
+            return self._thread(thread_id)
+
+    def _thread(self, thread_id: str) -> Thread:
         docs = sorted(self._stored({"thread_id": thread_id}, self.searcher()), key=lambda f: f["position"])
         if not docs:
             raise ThreadNotFoundError(thread_id)
@@ -474,11 +516,20 @@ class SearchIndex:
 
         (field, value), = terms.items()
         with damage_guard(self.path):
-            return [searcher.stored_fields(d) for d in searcher.docs_for_query(Term(field, value))]
+            found = [searcher.stored_fields(d) for d in searcher.docs_for_query(Term(field, value))]
+        for fields in found:
+            problem = index_check.stored_problem(fields)
+            if problem:
+                raise damaged(self.path, ValueError(problem))
+        return found
 
     def stats(self) -> IndexStats:
         """Counts of what the index holds."""
         self.refresh()
+        with confirm_damage(self.path, self._generation):
+            return self._stats()
+
+    def _stats(self) -> IndexStats:
         searcher = self.searcher()
         columns = self.columns()
         live = list(searcher.reader().all_doc_ids())
@@ -496,6 +547,64 @@ class SearchIndex:
             schema_version=SCHEMA_VERSION, generation=self._generation.name,
             segments=len(self._ix._segments()),
         )
+
+    def check(self) -> list[str]:
+        """Read the whole index and verify it, as SQLite's ``PRAGMA integrity_check``.
+
+        Checks every file of the current generation against the size and SHA-256
+        recorded when it was written, the meta file against its own checksum, the
+        segment list, the columns (types, lengths, bounds), every document's stored
+        fields against the columns, every posting list, and the vocabulary.
+
+        Returns:
+            The problems found, one line each; an empty list when the index is sound.
+        """
+        self.refresh()
+        generation = self._generation
+        problems: list[str] = []
+        try:
+            meta = store.read_meta(generation)
+            if not isinstance(meta, dict):
+                raise ValueError("not a record")
+        except (OSError, ValueError, RecursionError) as e:
+            return [f"{store.META} cannot be read ({type(e).__name__}: {e})"]
+        problems += index_check.file_problems(generation, meta)
+        steps = (
+            lambda: index_check.segment_problems(generation, self._ix._segments(), meta),
+            lambda: self._check_documents(),
+            lambda: self._check_postings(),
+            lambda: (self.vocabulary(), [])[1],
+        )
+        for step in steps:
+            try:
+                with damage_guard(self.path):
+                    problems += step()
+            except MsqaError as e:
+                problems.append(str(e).split(f". {rebuild_hint(self.path)}")[0])
+            except Exception as e:  # noqa: BLE001 - check() reports whatever it meets
+                problems.append(f"{type(e).__name__}: {e}"[:200])
+        return list(dict.fromkeys(problems))
+
+    def _check_documents(self) -> list[str]:
+        columns = self.columns()
+        searcher = self.searcher()
+        for docnum in range(searcher.doc_count_all()):
+            fields = searcher.stored_fields(docnum)
+            problem = index_check.stored_problem(fields)
+            if problem is None and fields["answer_id"] != columns.answer_ids[docnum]:
+                problem = "its stored answer id differs from the columns"
+            if problem:
+                return [f"document {docnum}: {problem}"]
+        return []
+
+    def _check_postings(self) -> list[str]:
+        reader = self.searcher().reader()
+        count = reader.doc_count_all()
+        for field, text in reader.all_terms():
+            ids = list(reader.postings(field, text).all_ids())
+            if any(not 0 <= d < count for d in ids) or ids != sorted(ids):
+                return [f"the postings of {field}:{text!r} are out of range"]
+        return []
 
     def update(self, threads: Iterable[Thread], *, lock_timeout: float = LOCK_TIMEOUT,
                on_thread: Callable[[Thread], None] | None = None) -> UpdateSummary:

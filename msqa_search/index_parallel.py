@@ -3,13 +3,14 @@
 Whoosh spends its time per posting in Python, so one process builds at a small
 fraction of SQLite's rate. Segments are independent files, so worker processes each
 write one (with its columns file), and the parent joins them under one table of
-contents. Workers are plain ``python -m msqa_search.index_parallel`` processes fed
-through a pipe (so a caller's script needs no ``if __name__ == "__main__"`` guard),
-and a worker whose parent dies sees its pipe close and exits without a trace.
+contents. Workers are plain ``python -I`` processes (see ``_BOOT``) fed through a pipe
+(so a caller's script needs no ``if __name__ == "__main__"`` guard), and a worker whose
+parent dies sees its pipe close and exits without a trace.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import queue
@@ -73,6 +74,26 @@ def _receive(stream):
     return pickle.loads(data)
 
 
+# Workers run in isolated mode (-I): no current folder, script folder, PYTHONPATH or
+# user site on sys.path, so a corpus folder holding an attrs.py, numpy.py or whoosh/ is
+# never imported from. They get the parent's import path instead, made safe.
+_BOOT = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv.pop(2));"
+    " from msqa_search.index_parallel import main; main()"
+)
+
+
+def worker_path() -> list[str]:
+    """The parent's ``sys.path`` without the current folder or any relative entry, and
+    with the folder this package is imported from (last, so it shadows nothing)."""
+    cwd = os.path.realpath(os.getcwd())
+    path = [p for p in sys.path if p and os.path.isabs(p) and os.path.realpath(p) != cwd]
+    package_root = str(Path(__file__).resolve().parent.parent)
+    if package_root not in path:
+        path.append(package_root)
+    return path
+
+
 def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
                    on_thread: Callable[[Thread], None] | None) -> Counter:
     """Write ``threads`` into the empty index at ``folder`` with ``workers`` processes.
@@ -80,14 +101,11 @@ def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
     Returns:
         The vocabulary of the threads (raw word -> number of answers).
     """
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     parts = [folder / f"part-{i}" for i in range(workers)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "msqa_search.index_parallel", str(part)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+            [sys.executable, "-I", "-c", _BOOT, str(part), json.dumps(worker_path())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )
         for part in parts
     ]
@@ -181,7 +199,7 @@ def _work(folder: Path) -> tuple:
     except BaseException:
         cancel(writer)
         raise
-    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)._segments()
+    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA)._segments()
     for segment in segments:
         cols.save(batch.columns.build(), folder / columns_name(segment))
     return ("ok", segments, batch.vocabulary)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import re
 
+import attrs
+
 from whoosh.analysis import Analyzer, IDTokenizer, LowercaseFilter, RegexTokenizer, Token
 from whoosh.lang.porter2 import stem as porter_stem
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from . import columns as cols
+from . import index_pickle
 from .model import Answer, Doctor, Thread, to_dict
 
 SCHEMA_VERSION = 1
@@ -220,6 +223,49 @@ def _patch_whoosh() -> None:
 
 
 _patch_whoosh()
+index_pickle.install()  # no index file can run code when it is read
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Fields that name a thread rather than say something: their odd bytes stay visible.
+_NAMES = frozenset({"id", "thread_id", "source"})
+
+
+def safe_thread(thread: Thread) -> Thread:
+    """``thread`` with every string made encodable as UTF-8 (Whoosh encodes every term).
+
+    A file name that is not valid UTF-8 reaches us with surrogate escapes, and a record
+    made in Python may hold lone surrogates. In ids and the source, the raw bytes are
+    written as ``\\xNN`` (so ``caf\\xe9`` is stable and distinct); in text, a lone
+    surrogate becomes U+FFFD. Returns ``thread`` itself when nothing needed a change.
+    """
+    return _clean(thread, False)
+
+
+def _clean(value, name: bool):
+    if isinstance(value, str):
+        if value.isascii() or not _SURROGATE.search(value):
+            return value
+        if not name:
+            return _SURROGATE.sub("\ufffd", value)
+        try:
+            raw = value.encode("utf-8", "surrogateescape")  # undoes os.fsdecode
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
+    if isinstance(value, tuple):
+        items = tuple(_clean(item, name) for item in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if attrs.has(type(value)):
+        changes = {}
+        for field in attrs.fields(type(value)):
+            if field.init:
+                old = getattr(value, field.name)
+                new = _clean(old, field.name in _NAMES)
+                if new is not old:
+                    changes[field.alias] = new
+        return attrs.evolve(value, **changes) if changes else value
+    return value
 
 
 def document(thread: Thread, answer: Answer) -> dict:

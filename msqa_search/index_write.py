@@ -26,9 +26,9 @@ import attrs
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import store
+from . import index_check, store
 from .errors import IndexProblem
-from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document
+from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document, safe_thread
 from .model import Doctor, Thread, from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,6 +72,7 @@ class Batch:
         self.threads = 0
 
     def add(self, thread: Thread) -> None:
+        thread = safe_thread(thread)
         self.threads += 1
         for answer in thread.answers:
             fields = document(thread, answer)
@@ -135,7 +136,7 @@ def _write_build(threads: Iterable[Thread], folder: Path, workers: int | None,
         from .index_parallel import build_segments
 
         vocabulary = build_segments(itertools.chain(first, threads), folder, workers, on_thread)
-        ix = FileStorage(str(folder)).open_index(indexname=INDEX_NAME)
+        ix = FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
         _finish_generation(ix, folder, None, vocabulary)
         return
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
@@ -234,7 +235,8 @@ def _new_generation(root: Path) -> tuple[Path, Path]:
         raise store.write_error(root, e) from e
 
 
-def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None) -> None:
+def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None,
+                       base: Path | None = None) -> None:
     """Write the columns of new segments, the vocabulary and the meta file."""
     segments = ix._segments()
     for segment in segments:
@@ -250,7 +252,13 @@ def _finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabular
     if batch is not None:
         vocabulary.update(batch.vocabulary)
     _save_vocabulary(folder, vocabulary)
-    store.write_meta(folder, {"schema": SCHEMA_VERSION, "written": time.time()})
+    meta = {
+        "schema": SCHEMA_VERSION, "written": time.time(),
+        # What opening and check() verify (index_check.py).
+        "segments": {segment.segment_id(): segment.doc_count_all() for segment in segments},
+        "files": index_check.manifest(folder, base),
+    }
+    store.write_meta(folder, index_check.seal(meta))
 
 
 def columns_name(segment) -> str:
@@ -286,7 +294,7 @@ def load_vocabulary(folder: Path) -> Counter:
     """Raw (unstemmed) words of the index with the number of answers holding them."""
     vocabulary: Counter[str] = Counter()
     try:
-        text = (folder / VOCABULARY).read_text(encoding="utf-8")
+        text = store.read_regular(folder / VOCABULARY).decode("utf-8")
     except FileNotFoundError:
         return vocabulary
     for line in text.splitlines():
@@ -348,13 +356,14 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
         for docnum in old.reader().all_doc_ids():
             thread = arrays.tables["thread"][arrays.arrays["thread"][docnum]]
             existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
-    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
+    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     batch = Batch(writer)
     counts = Counter()
     try:
         seen: set[str] = set()
         for thread in threads:
+            thread = safe_thread(thread)
             if thread.id in seen:
                 continue  # the first copy of a thread id wins, as in read_threads
             seen.add(thread.id)
@@ -379,7 +388,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
     except BaseException:
         cancel(writer)
         raise
-    _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base))
+    _finish_generation(ix, tmp, None if merge else batch, load_vocabulary(base), base)
     return UpdateSummary(**counts)
 
 

@@ -163,6 +163,9 @@ class Results:
     """Facets with a filter on (specialty, city, doctor). Each of them is counted as if
     its own filter were off, so that it shows the other values one could pick too
     (disjunctive facets); the other facets count the filtered matches."""
+    notices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """What was not searched as typed, e.g. a wildcard or range capped at
+    MAX_EXPANSIONS terms (search_query.py)."""
 
     def __len__(self) -> int:
         """The number of hits on this page (``total`` counts all matches)."""

@@ -187,12 +187,13 @@ def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
         searcher = index.searcher()
         terms = plan.terms | _expand_patterns(searcher, plan.patterns)
         hits = tuple(
-            _hit(searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
+            _hit(index, searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
     filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
-                   group_by_thread=group_by_thread, filtered=filtered)
+                   group_by_thread=group_by_thread, filtered=filtered,
+                   notices=plan.notices)
 
 
 #: How many of an answer's words a "more like this" search looks for.
@@ -289,9 +290,12 @@ def _expand_patterns(searcher, patterns) -> frozenset[str]:
     return frozenset(found)
 
 
-def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
+def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
          shape: Shape | None = None) -> Hit:
     fields = searcher.stored_fields(docnum)
+    problem = ix_mod.index_check.stored_problem(fields)
+    if problem:
+        raise ix_mod.damaged(index.path, ValueError(f"document {docnum}: {problem}"))
     thread = json.loads(fields["thread"])
     card = fields.get("card")
     return Hit(

@@ -9,6 +9,7 @@ synonyms applied to its terms.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -18,11 +19,12 @@ from functools import lru_cache
 import attrs
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.fields import NUMERIC
 
 from . import index_schema
 from .errors import QuerySyntaxError
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
-from .synonyms import load_synonyms
+from .synonyms import PhraseTable, derived_synonyms
 
 FACETS = ("specialty", "city", "rating", "doctor")
 SORTS = ("relevance", "rating", "reviews")
@@ -31,6 +33,10 @@ QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rat
                 "answer_id", "thread_id")
 MAX_QUERY_CHARS = 4000
 MAX_WORDS = 64
+#: Terms a wildcard, prefix, fuzzy term or range may expand to (as Lucene's
+#: maxClauseCount, 1024 by default); past it, the first ones in term order are searched
+#: (as Elasticsearch's max_expansions) and the results carry a notice.
+MAX_EXPANSIONS = 1024
 SYNONYM_BOOST = 0.7
 TYPO_BOOST = 0.25
 PART_BOOST = 0.4
@@ -75,21 +81,11 @@ def query_words(text: str) -> list[Word]:
 
 
 @lru_cache(maxsize=4)
-def _synonym_table(extra: tuple[str, ...] = ()) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The synonym map in stemmed words, so "fillers" finds what "filler" finds."""
-    synonyms = load_synonyms(extra)
-    phrases = {p for group in synonyms.groups for p in group} | {p for p, _ in synonyms.rules}
-    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        key = _stem_phrase(" ".join(phrase))
-        if not key:
-            continue
-        alternatives = table.setdefault(key, [])
-        for alternative in synonyms.alternatives(phrase):
-            stemmed = _stem_phrase(" ".join(alternative))
-            if stemmed and stemmed != key and stemmed not in alternatives:
-                alternatives.append(stemmed)
-    return {k: tuple(v) for k, v in table.items() if v}
+def _synonym_table(extra: tuple[str, ...] = ()) -> PhraseTable:
+    """The synonym map in stemmed words, so "fillers" finds what "filler" finds (merged
+    once per file content, see ``derived_synonyms``)."""
+    synonyms = derived_synonyms(extra, lambda phrase: _stem_phrase(" ".join(phrase)), tag="stemmed")
+    return PhraseTable(synonyms)
 
 
 def _stem_phrase(text: str) -> tuple[str, ...]:
@@ -103,7 +99,9 @@ def synonym_files() -> tuple[str, ...]:
 
 
 def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple[str, ...], ...]]]:
-    longest = max(map(len, table), default=0)
+    longest = getattr(table, "longest", None)
+    if longest is None:
+        longest = max(map(len, table), default=0)
     found, i = [], 0
     while i < len(stems):
         for end in range(min(len(stems), i + longest), i, -1):
@@ -169,6 +167,8 @@ class Plan:
     concepts: tuple[tuple[tuple[tuple[str, ...], float], ...], ...] = ()
     """For plain words: each concept's alternatives as (stems, boost). Empty for expert
     queries, which Whoosh's matchers score."""
+    notices: tuple[str, ...] = ()
+    """What was not searched as typed (a pattern capped at MAX_EXPANSIONS terms)."""
 
 
 def _highlight_plan(q: wq.Query) -> tuple[set, set, list]:
@@ -230,8 +230,47 @@ def build_query(index, text: str, *, synonyms: bool = True) -> Plan:
     q = _parse_expert(text, table)
     if q is None or q is wq.NullQuery:
         raise _nothing_to_search(text)
+    notices: list[str] = []
+    q = cap_expansions(q, index.searcher().reader(), MAX_EXPANSIONS, notices)
     terms, phrases, patterns = _highlight_plan(q)
-    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns))
+    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), notices=tuple(notices))
+
+
+def cap_expansions(q: wq.Query, reader, cap: int, notices: list[str]) -> wq.Query:
+    """``q`` with every wildcard, prefix, fuzzy term and range that matches more than
+    ``cap`` terms replaced by its first ``cap`` terms (in term order), saying so in
+    ``notices``. Only ``cap + 1`` terms of each are ever read, whatever the vocabulary."""
+    if isinstance(q, wq.NumericRange):
+        compiled = q._compile_query(reader)
+        before = len(notices)
+        capped = cap_expansions(compiled, reader, cap, notices)
+        if len(notices) > before:
+            del notices[before:]
+            notices.append(_cap_notice(q, cap))
+            return capped
+        return q
+    if isinstance(q, wq.MultiTerm):
+        field = q.fieldname
+        if field not in reader.schema:
+            return q
+        found = list(itertools.islice(q._btexts(reader), cap + 1))
+        if len(found) <= cap:
+            return q
+        notices.append(_cap_notice(q, cap))
+        # Terms of text fields as text (highlighting compares them with tokens); those
+        # of numeric fields stay the encoded bytes a numeric range expands to.
+        numeric = isinstance(reader.schema[field], NUMERIC)
+        words = [b if numeric else b.decode("utf-8") for b in found[:cap]]
+        return wq.Or([wq.Term(field, w) for w in words], boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: cap_expansions(child, reader, cap, notices))
+
+
+def _cap_notice(q: wq.Query, cap: int) -> str:
+    which = "lowest values" if isinstance(q, wq.NumericRange) else "terms in alphabetical order"
+    return (f"{q} matches more than {cap:,} terms; only the first {cap:,} ({which}) were"
+            " searched. Make it more specific to search them all.")
 
 
 def _nothing_to_search(text: str) -> QuerySyntaxError:

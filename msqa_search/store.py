@@ -6,7 +6,8 @@ build or an update) makes a new generation beside it, hard-linking the unchanged
 segment files, and publishes it by replacing ``CURRENT`` with an atomic rename. A write
 killed at any moment therefore leaves ``CURRENT`` pointing at a complete generation,
 and readers never see a half-written one. Writers take ``write.lock`` (an OS lock that
-dies with its process, so a kill never leaves it stale).
+dies with its process, so a kill never leaves it stale), in a file only its owner can
+open (see ``open_lock_file``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,17 +52,64 @@ except ImportError:  # pragma: no cover - Windows
         return True
 
 
-def current_generation(root: Path) -> Path | None:
-    """The generation folder ``CURRENT`` names, or None when there is no usable pointer."""
+class NotRegularFileError(OSError):
+    """A path that should be a plain file is a named pipe, folder, device or link."""
+
+
+def open_regular(path: Path) -> int:
+    """Open ``path`` for reading only if it is a regular file: a named pipe there must
+    not make a reader wait for ever, and a link there is not ours.
+
+    Raises:
+        NotRegularFileError: it is not a regular file.
+        OSError: it cannot be opened (missing, permission, I/O error, a link loop).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        name = (root / CURRENT).read_text(encoding="utf-8", errors="replace").strip()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        fd = os.open(path, flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP:  # O_NOFOLLOW on a link: ELOOP
+            raise NotRegularFileError(errno.ELOOP, "is a symbolic link", str(path)) from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotRegularFileError(errno.EINVAL, "is not a regular file", str(path))
+    return fd
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file ``path`` (see ``open_regular``)."""
+    with os.fdopen(open_regular(path), "rb") as f:
+        return f.read()
+
+
+def _read_pointer(root: Path) -> str:
+    return read_regular(root / CURRENT)[:4096].decode("utf-8", errors="replace").strip()
+
+
+def current_generation(root: Path) -> Path | None:
+    """The generation folder ``CURRENT`` names, or None when there is no usable pointer
+    (missing, unreadable, not a file, garbled). Never raises."""
+    try:
+        name = _read_pointer(root)
+    except OSError:
         return None
     return root / name if _GEN.fullmatch(name) else None
 
 
+def _why(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
 def require_generation(root: Path) -> Path:
-    """The current generation, or IndexNotFoundError saying what is at ``root`` instead."""
+    """The current generation, or IndexNotFoundError saying what is at ``root`` instead.
+
+    Raises:
+        IndexNotFoundError: nothing there, a file, or a folder without ``CURRENT``.
+        IndexDamagedError: ``CURRENT`` cannot be read, is not a file, or is garbled.
+    """
     if not root.exists():
         raise IndexNotFoundError(
             f"no index at {root}. Build one with `msqa-search index --index {root} THREADS...`"
@@ -73,12 +122,43 @@ def require_generation(root: Path) -> Path:
             " (msqa-search index --index NEW_FOLDER THREADS...)",
             path=root,
         )
-    generation = current_generation(root)
-    if generation is None and (root / CURRENT).exists():
+    try:
+        name = _read_pointer(root)
+    except FileNotFoundError:
+        raise IndexNotFoundError(f"{root} holds no msqa-search index. {rebuild_hint(root)}", path=root) from None
+    except OSError as e:
+        raise IndexDamagedError(
+            f"the index at {root} is damaged ({CURRENT} cannot be read: {_why(e)}). {rebuild_hint(root)}",
+            path=root,
+        ) from None
+    if not _GEN.fullmatch(name):
         raise IndexDamagedError(f"the index at {root} is damaged ({CURRENT} is garbled). {rebuild_hint(root)}", path=root)
-    if generation is None:
-        raise IndexNotFoundError(f"{root} holds no msqa-search index. {rebuild_hint(root)}", path=root)
-    return generation
+    return root / name
+
+
+def check_generation_files(root: Path, generation: Path) -> None:
+    """Every entry of a generation folder must be a regular file: Whoosh opens them with
+    a plain ``open()``, which waits for ever on a named pipe.
+
+    Raises:
+        IndexDamagedError: the folder cannot be listed, or holds something else.
+    """
+    try:
+        entries = list(os.scandir(generation))
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                raise IndexDamagedError(
+                    f"the index at {root} is damaged ({generation.name}/{entry.name} is not a regular"
+                    f" file). {rebuild_hint(root)}",
+                    path=root,
+                )
+    except FileNotFoundError:
+        return  # reported by the caller, which finds no meta file
+    except OSError as e:
+        raise IndexDamagedError(
+            f"the index at {root} is damaged ({generation.name} cannot be read: {_why(e)}). {rebuild_hint(root)}",
+            path=root,
+        ) from None
 
 
 @contextlib.contextmanager
@@ -89,11 +169,7 @@ def write_lock(root: Path, timeout: float) -> Iterator[None]:
         IndexLockedError: another process held it for the whole wait.
         IndexWriteError: the lock file cannot be created (read-only folder...).
     """
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise write_error(root, e) from e
+    fd = open_lock_file(root)
     try:
         deadline = time.monotonic() + timeout
         delay = 0.01
@@ -110,6 +186,52 @@ def write_lock(root: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def open_lock_file(root: Path) -> int:
+    """Open (creating it if needed) the index's lock file, readable by its owner only.
+
+    ``flock`` works on any descriptor, even a read-only one, so a lock file others can
+    open is a lock others can hold for ever. The file is created 0600 (an older 0644 one
+    is tightened), opened without following a symbolic link, and refused when it is not
+    a regular file or belongs to another user.
+
+    Raises:
+        IndexWriteError: the lock file cannot be created or is not one we can trust.
+    """
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a named pipe planted there must not hang us
+    path = root / LOCK
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o600)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise _bad_lock(root, path, "is a symbolic link") from e
+        if e.errno == errno.EISDIR:
+            raise _bad_lock(root, path, "is not a regular file") from e
+        raise write_error(root, e) from e
+    try:
+        info = os.fstat(fd)
+        me = os.geteuid() if hasattr(os, "geteuid") else None
+        if not stat.S_ISREG(info.st_mode):
+            raise _bad_lock(root, path, "is not a regular file")
+        if me not in (None, 0) and info.st_uid != me:
+            raise _bad_lock(root, path, "belongs to another user")
+        if info.st_mode & 0o077 and hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _bad_lock(root: Path, path: Path, why: str) -> IndexWriteError:
+    return IndexWriteError(
+        f"cannot write the index at {root}: its lock file {path} {why}. The index is"
+        " unchanged; remove that file if you did not make it, then run the command again.",
+        path=root,
+    )
 
 
 def write_error(root: Path, error: OSError) -> IndexWriteError:
@@ -154,6 +276,10 @@ def publish(root: Path, tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
     pointer = root / f"{CURRENT}.tmp-{os.getpid()}"
     pointer.write_text(final.name + "\n", encoding="utf-8")
+    if (root / CURRENT).is_dir() and not (root / CURRENT).is_symlink():
+        # A folder where the pointer belongs cannot be replaced by a rename: set it
+        # aside under a temporary name, which clean() removes.
+        os.replace(root / CURRENT, root / f"{CURRENT}.tmp-{os.getpid()}-folder")
     os.replace(pointer, root / CURRENT)
 
 
@@ -167,6 +293,10 @@ def clean(root: Path, keep_previous: bool = True) -> None:
     current = current_generation(root)
     gens = sorted((p for p in root.iterdir() if _GEN.fullmatch(p.name)), key=lambda p: p.name)
     keep = {current.name} if current else set()
+    if current is None and os.path.lexists(root / CURRENT):
+        # CURRENT is there but unreadable: which generation it meant is unknown, so all
+        # are kept until a write publishes a new pointer (clean runs again then).
+        keep = {p.name for p in gens}
     if keep_previous and current is not None:
         older = [p for p in gens if p.name < current.name]
         if older:
@@ -175,7 +305,7 @@ def clean(root: Path, keep_previous: bool = True) -> None:
         stale = (_GEN.fullmatch(path.name) and path.name not in keep) or _TMP.fullmatch(path.name)
         stale = stale or path.name.startswith(f"{CURRENT}.tmp-")
         if stale:
-            if path.is_dir():
+            if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 with contextlib.suppress(OSError):
@@ -195,4 +325,4 @@ def write_meta(folder: Path, meta: dict) -> None:
 
 
 def read_meta(folder: Path) -> dict:
-    return json.loads((folder / META).read_text(encoding="utf-8"))
+    return json.loads(read_regular(folder / META).decode("utf-8"))

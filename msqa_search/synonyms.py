@@ -12,13 +12,17 @@ no group or rule starts from it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 
 import attrs
+import platformdirs
 
 from .errors import MsqaError
 
@@ -99,43 +103,67 @@ class SynonymMap:
     """Equivalence groups in file order; groups sharing a phrase are merged."""
     rules: tuple[tuple[Phrase, tuple[Phrase, ...]], ...] = ()
     """One-way rules as ``(phrase, targets)``, one per left-hand phrase, in file order."""
-    _table: dict[Phrase, tuple[Phrase, ...]] = attrs.field(
-        init=False, repr=False, eq=False, hash=False
+    _group_of: dict[Phrase, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _targets: dict[Phrase, tuple[Phrase, ...]] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _found: dict[Phrase, tuple[Phrase, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, factory=dict
     )
     _longest: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
-    @_table.default
-    def _build_table(self) -> dict[Phrase, tuple[Phrase, ...]]:
-        # A graph: group members point at each other, rules point one way. What a
-        # phrase finds is everything reachable from it, in breadth-first order.
-        edges: dict[Phrase, list[Phrase]] = {}
-        for group in self.groups:
-            for phrase in group:
-                edges.setdefault(phrase, []).extend(p for p in group if p != phrase)
-        for phrase, targets in self.rules:
-            edges.setdefault(phrase, []).extend(targets)
-        table = {}
-        for start in edges:
-            seen = {start}
-            order = []
-            queue = deque([start])
-            while queue:
-                for nxt in edges.get(queue.popleft(), ()):
+    # What a phrase finds is everything reachable from it in a graph where group members
+    # point at each other and rules point one way, in breadth-first order. The graph is
+    # never built edge by edge (a group of n phrases has n * n edges): each phrase knows
+    # its group, and a group's members are all reached the first time any one is.
+
+    @_group_of.default
+    def _build_group_of(self) -> dict[Phrase, int]:
+        return {phrase: number for number, group in enumerate(self.groups) for phrase in group}
+
+    @_targets.default
+    def _build_targets(self) -> dict[Phrase, tuple[Phrase, ...]]:
+        return dict(self.rules)
+
+    @_longest.default
+    def _build_longest(self) -> int:
+        lefts = (p for p, targets in self.rules if targets)
+        return max(map(len, (*self._group_of, *lefts)), default=0)
+
+    @property
+    def longest(self) -> int:
+        """Words in the longest phrase that finds something."""
+        return self._longest
+
+    def phrases(self) -> list[Phrase]:
+        """Every phrase that finds something, groups first, in file order."""
+        lefts = [p for p, targets in self.rules if targets and p not in self._group_of]
+        return [*self._group_of, *lefts]
+
+    def alternatives(self, phrase: Sequence[str]) -> tuple[Phrase, ...]:
+        """The phrases that ``phrase`` (its lowercased words) also finds; () if none."""
+        start = tuple(phrase)
+        found = self._found.get(start)
+        if found is None:
+            found = self._found[start] = self._reach(start)
+        return found
+
+    def _reach(self, start: Phrase) -> tuple[Phrase, ...]:
+        if start not in self._group_of and start not in self._targets:
+            return ()
+        seen, order, queue, expanded = {start}, [], deque([start]), set()
+        while queue:
+            node = queue.popleft()
+            group = self._group_of.get(node)
+            nexts: Iterable[Phrase] = ()
+            if group is not None and group not in expanded:
+                expanded.add(group)
+                nexts = self.groups[group]
+            for batch in (nexts, self._targets.get(node, ())):
+                for nxt in batch:
                     if nxt not in seen:
                         seen.add(nxt)
                         order.append(nxt)
                         queue.append(nxt)
-            if order:
-                table[start] = tuple(order)
-        return table
-
-    @_longest.default
-    def _build_longest(self) -> int:
-        return max(map(len, self._table), default=0)
-
-    def alternatives(self, phrase: Sequence[str]) -> tuple[Phrase, ...]:
-        """The phrases that ``phrase`` (its lowercased words) also finds; () if none."""
-        return self._table.get(tuple(phrase), ())
+        return tuple(order)
 
     def expand(
         self, words: Sequence[str], original: Sequence[str] | None = None
@@ -172,7 +200,7 @@ class SynonymMap:
         while i < len(words):
             for end in range(min(len(words), i + self._longest), i, -1):
                 phrase = tuple(words[i:end])
-                alternatives = self._table.get(phrase)
+                alternatives = self.alternatives(phrase)
                 if alternatives and not titles.intersection(range(i, end)):
                     found.append(
                         Expansion(start=i, end=end, phrase=phrase, alternatives=alternatives)
@@ -228,11 +256,126 @@ def load_synonyms(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> Synonym
         SynonymFileError: A file cannot be read or decoded, or has a bad line (the
             error names the file and the line number). It is a ``ValueError`` too.
     """
-    shipped = resources.files(__package__).joinpath("data", "synonyms.txt")
-    lines = _parse_lines(shipped.read_text(encoding="utf-8"), "synonyms.txt")
+    lines = _parse_lines(_shipped_text(), "synonyms.txt")
     for path in extra_paths:
         lines.extend(_parse_lines(_read(path), os.fspath(path)))
     return _build(lines)
+
+
+#: Bump when what a cache file holds, or how it is derived, changes.
+CACHE_FORMAT = 1
+
+
+class PhraseTable(Mapping):
+    """A read-only mapping phrase -> alternatives over a ``SynonymMap``, computed per
+    phrase when first asked for (never all at once: one group of n phrases would make
+    n * n entries)."""
+
+    def __init__(self, synonyms: SynonymMap):
+        self.synonyms = synonyms
+        self.longest = synonyms.longest
+
+    def __getitem__(self, phrase: Phrase) -> tuple[Phrase, ...]:
+        found = self.synonyms.alternatives(phrase)
+        if not found:
+            raise KeyError(phrase)
+        return found
+
+    def __iter__(self):
+        return iter(self.synonyms.phrases())
+
+    def __len__(self) -> int:
+        return len(self.synonyms.phrases())
+
+
+def derived_synonyms(
+    extra_paths: Iterable[str | os.PathLike[str]],
+    rewrite: Callable[[Phrase], Phrase],
+    *,
+    tag: str,
+    cache_dir: Path | None = None,
+) -> SynonymMap:
+    """The merged map with every phrase rewritten (stemmed, say), built once per content.
+
+    Phrases that rewrite to the same words join their groups; a phrase that rewrites to
+    nothing is dropped. With user files, the result is cached in ``cache_dir`` (the
+    user cache folder by default) under the SHA-256 of ``tag`` and every file's text, so
+    the merge is paid once per file content, not by every process. The cache is plain
+    JSON; a cache file that cannot be read or does not hold a map is rebuilt.
+
+    Raises:
+        SynonymFileError: as ``load_synonyms``.
+    """
+    paths = [os.fspath(p) for p in extra_paths]
+    texts = [_shipped_text(), *(_read(p) for p in paths)]
+    cache = None
+    if paths:
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{tag}".encode())
+        for text in texts:
+            digest.update(b"\0%d\0" % len(text))
+            digest.update(text.encode("utf-8", "surrogatepass"))
+        folder = cache_dir if cache_dir is not None else _cache_dir()
+        cache = folder / f"synonyms-{digest.hexdigest()[:32]}.json" if folder is not None else None
+        found = _read_cache(cache) if cache is not None else None
+        if found is not None:
+            return found
+    lines = _parse_lines(texts[0], "synonyms.txt")
+    for path, text in zip(paths, texts[1:]):
+        lines.extend(_parse_lines(text, path))
+    merged = _build(lines)
+    rewritten: list[_Line] = []
+    for group in merged.groups:
+        phrases = list(dict.fromkeys(q for q in map(rewrite, group) if q))
+        if len(phrases) > 1:
+            rewritten.append((phrases, None))
+    for left, targets in merged.rules:
+        key = rewrite(left)
+        rights = [q for q in dict.fromkeys(map(rewrite, targets)) if q and q != key]
+        if key and rights:
+            rewritten.append(([key], rights))
+    result = _build(rewritten)
+    if cache is not None:
+        _write_cache(cache, result)
+    return result
+
+
+def _shipped_text() -> str:
+    return resources.files(__package__).joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
+
+
+def _cache_dir() -> Path | None:
+    try:
+        return platformdirs.user_cache_path("msqa-search", appauthor=False)
+    except Exception:  # noqa: BLE001 - no home folder: no cache, never an error
+        return None
+
+
+def _read_cache(path: Path) -> SynonymMap | None:
+    try:
+        data = json.loads(path.read_bytes())
+        groups = tuple(tuple(tuple(_words(p)) for p in group) for group in data["groups"])
+        rules = tuple((tuple(_words(left)), tuple(tuple(_words(t)) for t in targets))
+                      for left, targets in data["rules"])
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return SynonymMap(groups=groups, rules=rules)
+
+
+def _words(value) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) for w in value):
+        raise ValueError("not a phrase")
+    return value
+
+
+def _write_cache(path: Path, synonyms: SynonymMap) -> None:
+    data = {"groups": synonyms.groups, "rules": synonyms.rules}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full cache folder only costs the next process a merge
 
 
 def _read(path: str | os.PathLike[str]) -> str:
@@ -294,29 +437,59 @@ def _phrases(side: str) -> list[Phrase]:
 
 
 def _build(lines: Iterable[_Line]) -> SynonymMap:
-    groups: list[list[Phrase]] = []
-    rules: dict[Phrase, list[Phrase]] = {}
+    """Merge parsed lines into a map, in time near-linear in the number of phrases.
+
+    A group line joins every earlier group it shares a phrase with: the earliest one
+    takes the others' phrases (in their order), then the line's new phrases. Groups are
+    kept in a union-find forest, their members in deques of chunks joined smaller into
+    larger, so merging costs O(n log n) over the whole file, however the groups grow.
+    """
+    parent: list[int] = []  # group number -> the group it was merged into (itself if live)
+    chunks: list[deque[list[Phrase]]] = []  # live group -> its members, in chunks
+    owner: dict[Phrase, int] = {}  # phrase -> a group number it was added to
+
+    def find(group: int) -> int:
+        root = group
+        while parent[root] != root:
+            root = parent[root]
+        while parent[group] != root:  # path compression
+            parent[group], group = root, parent[group]
+        return root
+
+    rules: dict[Phrase, dict[Phrase, None]] = {}
     for lefts, rights in lines:
         if rights is None:
-            _merge_group(groups, lefts)
+            hits = sorted({find(owner[p]) for p in lefts if p in owner})
+            new = [p for p in lefts if p not in owner]
+            if hits:
+                first = hits[0]
+                for other in hits[1:]:
+                    parent[other] = first
+                    front, back = chunks[first], chunks[other]
+                    if len(front) >= len(back):
+                        front.extend(back)
+                    else:
+                        back.extendleft(reversed(front))
+                        chunks[first] = back
+                    chunks[other] = deque()
+            else:
+                first = len(parent)
+                parent.append(first)
+                chunks.append(deque())
+            if new:
+                chunks[first].append(new)
+                for p in new:
+                    owner[p] = first
             continue
         for left in lefts:
-            targets = rules.setdefault(left, [])
-            targets.extend(r for r in rights if r != left and r not in targets)
+            targets = rules.setdefault(left, {})
+            for right in rights:
+                if right != left:
+                    targets.setdefault(right, None)
+    groups = tuple(
+        tuple(p for chunk in chunks[g] for p in chunk) for g in range(len(parent)) if parent[g] == g
+    )
     return SynonymMap(
-        groups=tuple(tuple(g) for g in groups),
+        groups=groups,
         rules=tuple((left, tuple(t)) for left, t in rules.items() if t),
     )
-
-
-def _merge_group(groups: list[list[Phrase]], phrases: list[Phrase]) -> None:
-    # Merge into the earliest group that shares a phrase, and fold in any later ones.
-    hits = [g for g in groups if any(p in g for p in phrases)]
-    if not hits:
-        groups.append(list(phrases))
-        return
-    first = hits[0]
-    for other in hits[1:]:
-        first.extend(p for p in other if p not in first)
-    groups[:] = [g for g in groups if not any(g is h for h in hits[1:])]
-    first.extend(p for p in phrases if p not in first)

@@ -31,7 +31,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMMANDS = ("search", "index", "show", "stats", "parse", "values", "similar", "remove")
 RESULT_KEYS = {
     "query", "total", "hits", "facets", "suggestion", "searched", "page", "limit",
-    "group_by_thread", "elapsed", "filtered",
+    "group_by_thread", "elapsed", "filtered", "notices",
 }
 HIT_KEYS = {
     "answer_id", "thread_id", "thread_title", "position", "title", "body", "doctor",

@@ -1,19 +1,27 @@
-"""Whoosh unpickles index files: an index others can write, or own, is refused before any is read."""
+"""Index files from someone else: no pickle in them runs, and an index others can write or own is refused."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
 
+import pickle
+
 import pytest
-from faultlib import run_cli
+import whoosh.codec.whoosh3
+import whoosh.columns
+import whoosh.formats
+from faultlib import SEEDS, run_cli
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from msqa_search import UnsafeIndexError, build_index, open_index, read_threads
+from msqa_search import IndexDamagedError, UnsafeIndexError, build_index, open_index, read_threads
+from msqa_search import index_pickle
 from msqa_search.errors import MsqaError
+from msqa_search.index_schema import SCHEMA
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 STRANGER = 12345  # a uid that owns nothing on this machine
@@ -21,8 +29,8 @@ STRANGER = 12345  # a uid that owns nothing on this machine
 
 def refusal(root: Path, path: Path, why: str) -> str:
     return (
-        f"refusing to open the index at {root}: {path} {why}, and opening index files"
-        " can run code stored in them. Rebuild the index yourself from the thread files,"
+        f"refusing to open the index at {root}: {path} {why}, so others could change"
+        " what it answers. Rebuild the index yourself from the thread files,"
         f" or fix its permissions (chmod -R o-w {root}) if you trust it."
     )
 
@@ -110,17 +118,62 @@ class TestWritableByOthers:
 
 
 class TestPicklePayload:
-    """A planted pickle payload runs on open unless the permission check stops it first."""
+    """A planted pickle payload in any pickled index file is refused, and never runs."""
 
-    def test_payload_is_live(self, seed_index, tmp_path):
-        """Control: with ordinary permissions, opening the planted index runs the payload."""
+    def test_payload_in_the_schema_never_runs(self, seed_index, tmp_path):
+        """A newer table of contents whose pickled schema runs code: the schema is never read."""
         marker = tmp_path / "payload-ran"
         plant_payload(seed_index, marker)
         opens(seed_index)
-        assert marker.exists()
+        assert not marker.exists()
+
+    def test_payload_in_the_segment_list_is_refused(self, seed_index, tmp_path):
+        """A table of contents whose segment list runs code: refused as damage, nothing runs."""
+        marker = tmp_path / "payload-ran"
+        generation = current(seed_index)
+        toc = next(generation.glob("_MAIN_*.toc"))
+        number = int(toc.stem.rsplit("_", 1)[1])
+        toc.unlink()
+        TOC(SCHEMA, [_Payload(marker)], number).write(FileStorage(str(generation)), "MAIN")
+        # As a forger would: drop the checksums that would flag the new TOC first.
+        meta = json.loads((generation / "msqa-index.json").read_text(encoding="utf-8"))
+        (generation / "msqa-index.json").write_text(json.dumps({"schema": meta["schema"]}), encoding="utf-8")
+        error = opens(seed_index)
+        assert type(error) is IndexDamagedError
+        assert "refused to unpickle builtins.exec" in str(error)
+        assert not marker.exists()
+
+    @pytest.mark.parametrize("module", [whoosh.columns, whoosh.codec.whoosh3, whoosh.formats],
+                             ids=["stored fields", "postings", "positions"])
+    def test_payload_in_segment_data_is_refused(self, module, tmp_path, monkeypatch):
+        """An index whose stored fields, postings or positions pickles run code: refused, nothing runs."""
+        marker = tmp_path / "payload-ran"
+        payload = pickle.dumps(_Payload(marker), 2)
+        with monkeypatch.context() as m:
+            m.setattr(module, "dumps", lambda obj, *args, **kwargs: payload)
+            build_index(read_threads([SEEDS]), tmp_path / "index", workers=1).close()
+        assert not marker.exists()
+        errors = []
+        for call in (lambda ix: ix.search("botox"), lambda ix: ix.search('"botox cosmetic"'),
+                     lambda ix: ix.answer(ix.columns().answer_ids[0]), lambda ix: ix.stats()):
+            try:
+                with open_index(tmp_path / "index") as index:
+                    call(index)
+            except MsqaError as e:
+                errors.append(type(e))
+        assert not marker.exists()
+        assert IndexDamagedError in errors
+        assert set(errors) <= {IndexDamagedError}
+
+    def test_the_safe_unpickler_is_in_place(self):
+        """Every place Whoosh unpickles file data goes through the restricted unpickler."""
+        assert index_pickle.installed()
+        with pytest.raises(index_pickle.UnsafePickleError):
+            index_pickle.safe_loads(pickle.dumps(_Payload(Path("never"))))
+        assert index_pickle.safe_loads(pickle.dumps({"a": (1, 2.5, b"x", {3})}, 2)) == {"a": (1, 2.5, b"x", {3})}
 
     def test_world_writable_payload_never_runs(self, seed_index, tmp_path):
-        """A world-writable planted file is refused before it is unpickled."""
+        """A world-writable planted file is refused before anything is read."""
         marker = tmp_path / "payload-ran"
         toc = plant_payload(seed_index, marker)
         toc.chmod(0o666)
@@ -130,13 +183,32 @@ class TestPicklePayload:
 
     @pytest.mark.skipif(not IS_ROOT, reason="only root can give a file to another user")
     def test_foreign_owned_payload_never_runs(self, seed_index, tmp_path):
-        """A planted file owned by another user is refused before it is unpickled."""
+        """A planted file owned by another user is refused before anything is read."""
         marker = tmp_path / "payload-ran"
         toc = plant_payload(seed_index, marker)
         os.chown(toc, STRANGER, STRANGER)
         error = opens(seed_index)
         assert (type(error), str(error)) == (UnsafeIndexError, refusal(seed_index, toc, "belongs to another user"))
         assert not marker.exists()
+
+
+class TestStickyFile:
+    """The sticky bit exempts folders (as /tmp), never a file."""
+
+    def test_sticky_world_writable_file_is_refused(self, seed_index):
+        """A file with mode 1666 is writable by others and refused like any other."""
+        meta = current(seed_index) / "msqa-index.json"
+        meta.chmod(0o1666)
+        error = opens(seed_index)
+        assert (type(error), getattr(error, "file", None)) == (UnsafeIndexError, str(meta))
+
+    def test_sticky_world_writable_folder_is_allowed(self, tmp_path):
+        """An index inside a sticky shared folder (like /tmp) opens."""
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        shared.chmod(0o1777)
+        build_index(read_threads([SEEDS]), shared / "index").close()
+        assert opens(shared / "index") is None
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="only root can give files to another user")
