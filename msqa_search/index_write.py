@@ -407,7 +407,7 @@ def _write_removal(old_ix, tmp: Path, base: Path, thread_ids: list[str]) -> Upda
     with old_ix.searcher() as old:
         reader = old.reader()
         present = {t: reader.doc_frequency("thread_id", t) for t in dict.fromkeys(thread_ids)}
-    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME)
+    ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     try:
         for thread_id, answers in present.items():
@@ -417,7 +417,7 @@ def _write_removal(old_ix, tmp: Path, base: Path, thread_ids: list[str]) -> Upda
     except BaseException:
         cancel(writer)
         raise
-    _finish_generation(ix, tmp, None, load_vocabulary(base))
+    _finish_generation(ix, tmp, None, load_vocabulary(base), base)
     return UpdateSummary(
         threads_removed=sum(1 for n in present.values() if n),
         answers_removed=sum(present.values()),
