@@ -332,12 +332,14 @@ class SearchIndex:
                 title=f["title"],
                 body=f["body"],
                 doctor=from_dict(Doctor, json.loads(f["card"])) if f["card"] else None,
+                cut=bool(f.get("cut", False)),
             )
             for i, f in enumerate(docs, start=1)
         ]
         return Thread(
             id=thread_id, title=info["title"], body=info["body"],
             declared_answers=info["declared_answers"], answers=answers, source=info["source"],
+            complete=bool(info.get("complete", True)),
         )
 
     def _stored(self, terms: dict, searcher) -> list[dict]:

@@ -78,11 +78,18 @@ def snippet_lines(fragment, width: int, indent: str, style: Style) -> list[str]:
     return lines
 
 
+CUT_MARK = "(cut short: the page copy ends inside this answer)"
+
+
+def _cut_mark(cut: bool, style: Style) -> str:
+    return "  " + style(CUT_MARK, "dim") if cut else ""
+
+
 def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> list[str]:
     """One hit: rank and title, doctor card, question, then up to three snippets."""
     title = hit.title or "(untitled answer)"
     head = f"{rank:>2}. "
-    lines = [head + style(title, "title") + "  " + style(f"[{hit.answer_id}]", "dim")]
+    lines = [head + style(title, "title") + "  " + style(f"[{hit.answer_id}]", "dim") + _cut_mark(hit.cut, style)]
     indent = " " * len(head)
     lines.append(indent + style(doctor_line(hit.doctor, fancy=fancy), "doctor"))
     if hit.thread_hits > 1:
@@ -137,7 +144,8 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool) -> li
 
 def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool) -> list[str]:
     """An answer in full with its doctor card and the question it answers."""
-    lines = [style(answer.title or "(untitled answer)", "title") + "  " + style(f"[{answer.id}]", "dim")]
+    lines = [style(answer.title or "(untitled answer)", "title") + "  " + style(f"[{answer.id}]", "dim")
+             + _cut_mark(answer.cut, style)]
     lines.append(style(doctor_line(answer.doctor, fancy=fancy), "doctor"))
     lines.append("")
     for paragraph in answer.body.split("\n\n"):

@@ -181,6 +181,7 @@ def _hit(searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str],
         score=round(float(score), 6),
         highlights=highlights(fields["body"], terms, plan.phrases),
         thread_hits=thread_hits,
+        cut=bool(fields.get("cut", False)),
     )
 
 
