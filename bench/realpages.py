@@ -39,6 +39,9 @@ class PageFigures:
     crashed: str | None = None
     skipped: str | None = None
     signed: int = 0
+    """Answers found with a doctor card."""
+    repeated_cards: int = 0
+    """Visible cards that repeat the card just under them (a doctor's typed sign-off)."""
 
 
 def card_looking_lines(body: str) -> list[str]:
@@ -68,14 +71,29 @@ def page_figures(path: Path) -> PageFigures:
         or cards.parse_place(x) and not (k + 1 < len(lines) and (cards.parse_rating(lines[k + 1]) or cards.parse_partial_rating(lines[k + 1])))
     )
     votes = sum(1 for x in lines if cards.is_vote_line(x))
+    repeated = _repeated_cards(lines)
     try:
         thread = parse_thread(text, thread_id=path.stem, source=str(path))
     except ParseError as e:
-        return PageFigures(path.name, None, visible, votes, 0, skipped=e.message)
+        return PageFigures(path.name, None, visible, votes, 0, skipped=e.message, repeated_cards=repeated)
     except Exception as e:  # noqa: BLE001 - a crash is what this script counts
-        return PageFigures(path.name, None, visible, votes, 0, crashed=f"{type(e).__name__}: {e}")
+        return PageFigures(path.name, None, visible, votes, 0, crashed=f"{type(e).__name__}: {e}",
+                           repeated_cards=repeated)
     signed = sum(1 for a in thread.answers if a.doctor is not None)
-    return PageFigures(path.name, len(thread.answers), visible, votes, bad_bodies(thread), signed=signed)
+    return PageFigures(path.name, len(thread.answers), visible, votes, bad_bodies(thread), signed=signed,
+                       repeated_cards=repeated)
+
+
+def _repeated_cards(lines: list[str]) -> int:
+    """Place lines with no rating under them whose next card (within 3 lines) has the same place."""
+    count = 0
+    for k, line in enumerate(lines):
+        place = cards.parse_place(line)
+        if place is None or (k + 1 < len(lines) and cards.parse_rating(lines[k + 1])):
+            continue
+        if any(cards.parse_place(x) == place for x in lines[k + 1 : k + 4] if x):
+            count += 1
+    return count
 
 
 def is_question_page(path: Path) -> bool:
