@@ -38,6 +38,8 @@ HEADER_LINE = re.compile(
     re.IGNORECASE,
 )
 FOOTER_START = re.compile(r"these answers are for\b", re.IGNORECASE)
+#: The footer's opening words in full: the footer even right under a card line.
+FOOTER_LINE = re.compile(r"these answers are for educational purposes\b", re.IGNORECASE)
 BYLINE = re.compile(r"dr\.?\s+\S.{0,60}", re.IGNORECASE)
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’.\-]*|[a-z]{1,3}|\(.*\))")
 _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "y", "bin", "al"}

@@ -164,7 +164,7 @@ class _Parser:
         for k in range(start + 1, len(page)):
             _, line, gap = page[k]
             starts_para = gap or k == start + 1 or cards.is_site_line(page[k - 1][1])
-            if starts_para and cards.FOOTER_START.match(line):
+            if (starts_para and cards.FOOTER_START.match(line)) or cards.FOOTER_LINE.match(line):
                 return k
         return None
 
