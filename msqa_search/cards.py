@@ -59,6 +59,11 @@ def specialties() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def _specialty_ends() -> frozenset[str]:
+    return frozenset(s.casefold().rsplit(" ", 1)[-1] for s in specialties())
+
+
+@lru_cache(maxsize=None)
 def _credential_keys() -> frozenset[str]:
     return frozenset(credential_key(c) for c in _data_lines("credentials.txt"))
 
@@ -170,6 +175,9 @@ def parse_place(line: str) -> Place | None:
     Returns None when no known specialty ends the line.
     """
     folded = line.casefold()
+    # Most lines are body text: one set lookup turns them away.
+    if len(line) > 120 or folded.rsplit(" ", 1)[-1] not in _specialty_ends():
+        return None
     for specialty in specialties():
         key = specialty.casefold()
         if folded == key:

@@ -80,6 +80,15 @@ def rows(text: str) -> list[Row]:
     return out
 
 
+FOOTER_WORDS = "these answers are for educational purposes"
+
+
+def _footer_start(row: Row, before: Row) -> bool:
+    """A last paragraph that is the footer's first words cut short (``These answ``)."""
+    line = row[1].casefold()
+    return (row[2] or cards.is_site_line(before[1])) and len(line) >= 5 and FOOTER_WORDS.startswith(line)
+
+
 def _prose(line: str) -> bool:
     return line.count(" ") >= len(line) / 20
 
@@ -122,6 +131,8 @@ class _Parser:
             )
         footer = self._footer(page, start)
         complete = footer is not None
+        if not complete and len(page) > start + 1 and _footer_start(page[-1], page[-2]):
+            footer = len(page) - 1  # "These answ": the copy is cut in the footer's first words
         region = page[start:footer]
         cut_line = None if complete else page[-1][0]
 
