@@ -155,7 +155,7 @@ class _Parser:
         if not complete and segs:
             _bare_title(segs[-1])
         answers = self._answers(segs, complete)
-        self._count_warning(declared, len(answers), complete)
+        self._count_warning(declared, len(answers))
         if not answers:
             self.warnings.append("no answers found")
         return Thread(
@@ -264,7 +264,7 @@ class _Parser:
             )
         return answers
 
-    def _count_warning(self, declared: int | None, found: int, complete: bool) -> None:
+    def _count_warning(self, declared: int | None, found: int) -> None:
         # The same words whether or not the copy is cut (Thread.complete tells which),
         # so that a summary can count the expected ones on cut copies.
         if declared is not None and declared != found:
