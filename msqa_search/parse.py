@@ -242,6 +242,9 @@ class _Parser:
             body = _join(seg.paras)
             doctor = card.doctor if card else None
             key = (doctor, " ".join(body.split()))
+            if cut and body and key not in seen:
+                # A repeat cut short by the end of the copy is still a repeat.
+                key = next((old for old in seen if old[0] == doctor and old[1].startswith(key[1])), key)
             if body and key in seen:
                 self.warnings.append(
                     f"line {seg.paras[0].line}: the answer repeats answer {seen[key]}"

@@ -358,3 +358,16 @@ class TestRepeatedAnswers:
         )
         expected = [ans(1, A1_TITLE, A1_BODY, JANE), ans(2, A1_TITLE, A1_BODY, OMAR)]
         assert core(parse(page)) == thread_of(expected, declared=2)
+
+
+class TestRepeatedAnswerCutShort:
+    """The old layout's repeated answer, cut short by the end of the copy."""
+
+    def test_cut_repeat_is_kept_once(self):
+        """A last answer that repeats the start of an earlier one (same doctor) is dropped."""
+        question = " ".join([Q_BODY] * 3)
+        page = (f"{question}\nAnswer: {A1_TITLE}\n{A1_BODY}\nHelpful 3 people found this helpful\n"
+                f"Answer: {A1_TITLE}\n{A1_BODY[:60]}")
+        thread = parse(page)
+        assert core(thread) == thread_of([ans(1, A1_TITLE, A1_BODY)], title="", body=question)
+        assert len(warned(thread, "repeats answer 1")) == 1
