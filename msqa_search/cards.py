@@ -18,11 +18,28 @@ RATING_LINE = re.compile(
     re.IGNORECASE,
 )
 VOTE_LINE = re.compile(r"\{\{.*\}\}")
+VOTE_TEMPLATE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
+#: A rendered vote count on its own line after a title (old layouts): ``+1``, ``+12``.
+RENDERED_VOTES = re.compile(r"\+\d{1,6}")
+#: The old layout's end-of-answer line.
+HELPFUL_LINE = re.compile(r"helpful(?:\s+\d{1,9}\s+(?:people|person)\s+found\s+this\s+helpful)?", re.IGNORECASE)
+#: The old layout's title prefix: ``Answer: <title>``.
+ANSWER_PREFIX = re.compile(r"answer:\s*(?P<title>.*)", re.IGNORECASE)
+#: The start of a rating line cut short at the end of a page copy: ``4.9 out of 5 s``.
+PARTIAL_RATING = re.compile(
+    r"(?P<rating>\d(?:[.,]\d)?)(?P<more>\s+o(?:u(?:t(?:\s+(?:o(?:f(?:\s+(?:5(?:\s+(?:s(?:t(?:a(?:r(?:s?"
+    r"(?:\s+(?P<reviews>\d[\d,]*)(?P<after>\s+r(?:e(?:v(?:i(?:e(?:w(?:s)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?)?",
+)
+#: Longer numbers are not counts: they are ignored (Python refuses to read numbers of
+#: thousands of digits, and no page has a billion reviews).
+MAX_DIGITS = 12
 HEADER_LINE = re.compile(
     r"(?:doctor\s+answers|answers)(?:\s+(?:\((?P<paren>\d+)\)|(?P<plain>\d+)))?",
     re.IGNORECASE,
 )
 FOOTER_START = re.compile(r"these answers are for\b", re.IGNORECASE)
+#: The footer's opening words in full: the footer even right under a card line.
+FOOTER_LINE = re.compile(r"these answers are for educational purposes\b", re.IGNORECASE)
 BYLINE = re.compile(r"dr\.?\s+\S.{0,60}", re.IGNORECASE)
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’.\-]*|[a-z]{1,3}|\(.*\))")
 _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "y", "bin", "al"}
@@ -39,6 +56,11 @@ def _data_lines(name: str) -> tuple[str, ...]:
 def specialties() -> tuple[str, ...]:
     """Known specialties, longest first, so the longest one that ends a line wins."""
     return tuple(sorted(_data_lines("specialties.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _specialty_ends() -> frozenset[str]:
+    return frozenset(s.casefold().rsplit(" ", 1)[-1] for s in specialties())
 
 
 @lru_cache(maxsize=None)
@@ -91,17 +113,53 @@ def parse_rating(line: str) -> Rating | None:
     if m is None:
         return None
     problems = []
+    if len(m["rating"]) > MAX_DIGITS:
+        return Rating(None, None, (f"rating of {len(m['rating'])} characters is not a rating; ignored",))
     rating: float | None = float(m["rating"].replace(",", "."))
     if not 0.0 <= rating <= 5.0:
         problems.append(f"rating {m['rating']} is not between 0 and 5; ignored")
         rating = None
     reviews = None
     if m["reviews"] is not None:
-        reviews = int(m["reviews"].replace(",", ""))
-        if reviews < 0:
+        reviews = read_count(m["reviews"])
+        if reviews is None:
+            problems.append(f"review count of {len(m['reviews'])} characters is not a number of reviews; ignored")
+        elif reviews < 0:
             problems.append(f"review count {m['reviews']} is negative; ignored")
             reviews = None
     return Rating(rating, reviews, tuple(problems))
+
+
+def read_count(digits: str) -> int | None:
+    """``"1,234"`` gives 1234; None for a number too long to be a count."""
+    digits = digits.replace(",", "")
+    if len(digits.lstrip("+-")) > MAX_DIGITS:
+        return None
+    return int(digits)
+
+
+def parse_partial_rating(line: str) -> Rating | None:
+    """Read what is left of a rating line cut short at the end of a page copy.
+
+    ``4.9 out of 5 stars 195`` gives rating 4.9 and no review count (the number may
+    have lost digits); ``4.8 out of 5 stars 26 revi`` gives 4.8 and 26 reviews.
+    None when the line is not the start of a rating line.
+    """
+    m = PARTIAL_RATING.fullmatch(line)
+    if m is None:
+        return None
+    rating = float(m["rating"].replace(",", ".")) if m["more"] else None
+    if rating is not None and not 0.0 <= rating <= 5.0:
+        rating = None
+    reviews = read_count(m["reviews"]) if m["reviews"] and m["after"] else None
+    return Rating(rating, reviews, ())
+
+
+def is_vote_line(line: str) -> bool:
+    """The vote template (whole, or cut short at the end of a copy) or ``+1``."""
+    if VOTE_LINE.fullmatch(line) or RENDERED_VOTES.fullmatch(line):
+        return True
+    return len(line) >= 4 and line.startswith("{{") and VOTE_TEMPLATE.startswith(line)
 
 
 @attrs.frozen
@@ -117,6 +175,9 @@ def parse_place(line: str) -> Place | None:
     Returns None when no known specialty ends the line.
     """
     folded = line.casefold()
+    # Most lines are body text: one set lookup turns them away.
+    if len(line) > 120 or folded.rsplit(" ", 1)[-1] not in _specialty_ends():
+        return None
     for specialty in specialties():
         key = specialty.casefold()
         if folded == key:
@@ -126,11 +187,24 @@ def parse_place(line: str) -> Place | None:
             city, written = line[:cut].strip(), line[cut:]
         else:
             continue
-        # Cards capitalise both parts; "Ask your neurologist" is a title, not a place.
-        if written[:1].isupper() and (not city or _capitalised(city)):
+        # Cards capitalise both parts; "Ask your neurologist" is a title, not a place,
+        # and neither is "See Your Physician" or "Board Certified Plastic Surgeon".
+        if written[:1].isupper() and (not city or (_capitalised(city) and not _not_city(city))):
             return Place(city or None, written, True)
         return None
     return None
+
+
+_NOT_CITY = frozenset(
+    "see ask your my our a an consult visit find choose go talk call get dear hi hello best"
+    " board certified fellowship trained experienced qualified expert top local good great"
+    " any every each which what who when i we you he she they it is are be".split()
+)
+
+
+def _not_city(city: str) -> bool:
+    """True when ``city`` holds words that a place name never does (verbs, pronouns...)."""
+    return any(w.casefold().strip(".,") in _NOT_CITY for w in city.split())
 
 
 _CITY_LINKS = {"&", "-", "de", "del", "la", "le", "du", "of", "on", "upon", "sur", "am", "an", "der"}
@@ -184,9 +258,26 @@ def parse_name(line: str) -> Name | None:
             return None
     if not all(_NAME_WORD.fullmatch(w) or w.lower() in _NAME_PARTICLES for w in words):
         return None
-    if not words[0][0].isupper():
+    if not words[0][0].isupper() or words[0].casefold().strip(".,:") in _NOT_NAME_START:
         return None
+    if parse_place(line) is not None:
+        return None  # "Board Certified Plastic Surgeon" in the name slot is not a name
     return Name(name, tuple(credentials))
+
+
+_NOT_NAME_START = frozenset(
+    "from best regards thanks thank sincerely cheers dear hi hello board certified see ask"
+    " good kind warm all with yours respectfully take hope i we you the this".split()
+)
+
+
+def name_key(text: str | None) -> str:
+    """A name as compared across lines: letters only, credentials and ``Dr`` dropped."""
+    if not text:
+        return ""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    creds = _credential_keys()
+    return " ".join(w for w in words if w not in ("dr", "doctor") and w.upper() not in creds)
 
 
 def header_count(line: str) -> tuple[bool, int | None]:
@@ -197,4 +288,9 @@ def header_count(line: str) -> tuple[bool, int | None]:
     if line.casefold().startswith("answers") and m["paren"] is None and m["plain"] is None:
         return False, None  # a bare "Answers" is too common a word to be a header
     number = m["paren"] or m["plain"]
-    return True, (int(number) if number is not None else None)
+    return True, (read_count(number) if number is not None else None)
+
+
+def header_digits(line: str) -> int:
+    """How many digits the header line's number has (for the warning when too long)."""
+    return sum(c.isdigit() for c in line)

@@ -617,10 +617,15 @@ def _write_index(files, target: Path, rebuild: bool, prune: bool, problems: list
 
         def threads():
             for thread in iter_threads(bar, on_problem=problems.append):
-                if thread.warnings:
+                if thread.warnings and thread.answers:
                     warned.append((thread.source or thread.id, thread.warnings))
-                counter["threads_added"] += 1
-                counter["answers_added"] += len(thread.answers)
+                if not thread.answers:
+                    # Nothing of it can be searched: say so, and count it as skipped (an
+                    # update still gets it, to drop the answers an older copy had).
+                    problems.append(Problem(path=thread.source or thread.id, message="no answers found; not indexed"))
+                else:
+                    counter["threads_added"] += 1
+                    counter["answers_added"] += len(thread.answers)
                 yield thread
 
         found = threads()

@@ -474,12 +474,14 @@ class SearchIndex:
                 title=f["title"],
                 body=f["body"],
                 doctor=from_dict(Doctor, json.loads(f["card"])) if f["card"] else None,
+                cut=bool(f.get("cut", False)),
             )
             for i, f in enumerate(docs, start=1)
         ]
         return Thread(
             id=thread_id, title=info["title"], body=info["body"],
             declared_answers=info["declared_answers"], answers=answers, source=info["source"],
+            complete=bool(info.get("complete", True)),
         )
 
     def sources(self) -> dict[str, str | None]:
@@ -647,5 +649,5 @@ class SearchIndex:
 
 def _content(thread: Thread) -> tuple:
     """What the index stores of a thread."""
-    return (thread.title, thread.body, thread.declared_answers, thread.source,
-            tuple((a.title, a.body, a.doctor) for a in thread.answers))
+    return (thread.title, thread.body, thread.declared_answers, thread.source, thread.complete,
+            tuple((a.title, a.body, a.doctor, a.cut) for a in thread.answers))

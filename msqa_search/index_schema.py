@@ -158,6 +158,8 @@ def make_schema() -> Schema:
         reviews=NUMERIC(int, shift_step=0),
         card=STORED(),
         thread=STORED(),
+        # True when the page copy stops inside the answer (Answer.cut).
+        cut=STORED(),
     )
 
 
@@ -290,8 +292,10 @@ def document(thread: Thread, answer: Answer) -> dict:
                 "declared_answers": thread.declared_answers,
                 "answers": len(thread.answers),
                 "source": thread.source,
+                "complete": thread.complete,
             }
         ),
+        "cut": answer.cut,
     }
     if doctor.rating is not None:
         document["rating"] = doctor.rating

@@ -375,7 +375,7 @@ def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSu
                 counts["answers_replaced"] += len(old_ids & new_ids)
                 counts["answers_added"] += len(new_ids - old_ids)
                 counts["answers_removed"] += len(old_ids - new_ids)
-            else:
+            elif thread.answers:  # a thread without answers has nothing to index
                 counts["threads_added"] += 1
                 counts["answers_added"] += len(thread.answers)
             batch.add(thread)

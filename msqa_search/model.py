@@ -63,6 +63,10 @@ class Answer:
     """Paragraphs separated by a blank line; lines inside a paragraph by a newline."""
     doctor: Doctor | None = attrs.field(default=None, validator=optional(instance_of(Doctor)))
     """The signature card; None when the answer is unsigned."""
+    cut: bool = attrs.field(default=False, validator=instance_of(bool), eq=False)
+    """True when the page copy stops inside this answer (the last answer of a page cut
+    before its footer, whose card has not ended): the body or card may be incomplete.
+    Not compared: a cut copy's answer equals the same record built by hand."""
 
     @property
     def id(self) -> str:
@@ -107,6 +111,9 @@ class Thread:
     specialty...)."""
     source: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
     """Where the thread was read from, or None."""
+    complete: bool = attrs.field(default=True, validator=instance_of(bool), eq=False)
+    """True when the page reaches its disclaimer footer; False for a copy cut short,
+    which may hold fewer answers than it declares. Not compared, as ``Answer.cut``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -136,6 +143,8 @@ class Hit:
     so a caller can render them as plain text, ANSI colour or escaped HTML."""
     thread_hits: int = 1
     """With ``group_by_thread``: how many answers of this thread matched."""
+    cut: bool = False
+    """True when the page copy stops inside this answer (``Answer.cut``)."""
 
 
 @attrs.frozen(kw_only=True)

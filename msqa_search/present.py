@@ -136,9 +136,13 @@ def snippet_lines(fragment, width: int, indent: str, style: Style, fancy: bool =
     return lines
 
 
-def title_lines(head: str, title: str, answer_id: str, width: int, style: Style) -> list[str]:
+CUT_MARK = "(cut short: the page copy ends inside this answer)"
+
+
+def title_lines(head: str, title: str, answer_id: str, width: int, style: Style, cut: bool = False) -> list[str]:
     """``head`` + the title, wrapped to ``width``, then ``[answer_id]``: on the last
-    line when it fits, else on a line of its own. The id is never split."""
+    line when it fits, else on a line of its own. The id is never split. An answer cut
+    short on the page gets ``CUT_MARK`` on a line of its own."""
     indent = " " * len(head)
     tag = f"[{safe(answer_id)}]"
     wrapped = textwrap.wrap(safe(title), width=max(width - len(head), 20), break_on_hyphens=False) or [""]
@@ -147,13 +151,15 @@ def title_lines(head: str, title: str, answer_id: str, width: int, style: Style)
         lines[-1] += "  " + style(tag, "dim")
     else:
         lines.append(indent + style(tag, "dim"))
+    if cut:
+        lines.append(indent + style(CUT_MARK, "dim"))
     return lines
 
 
 def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> list[str]:
     """One hit: rank and title, doctor card, question, then its snippets."""
     head = f"{rank:>2}. "
-    lines = title_lines(head, hit.title or "(untitled answer)", hit.answer_id, width, style)
+    lines = title_lines(head, hit.title or "(untitled answer)", hit.answer_id, width, style, hit.cut)
     indent = " " * len(head)
     card = _joined_lines(doctor_parts(hit.doctor, fancy=fancy), " · " if fancy else " | ", width, indent)
     lines.extend(indent + style(line[len(indent):], "doctor") for line in card)
@@ -262,7 +268,7 @@ def _paragraphs(text: str, width: int, indent: str) -> list[str]:
 
 def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool) -> list[str]:
     """An answer in full with its doctor card and the question it answers."""
-    lines = title_lines("", answer.title or "(untitled answer)", answer.id, width, style)
+    lines = title_lines("", answer.title or "(untitled answer)", answer.id, width, style, answer.cut)
     lines.extend(style(x, "doctor") for x in _joined_lines(doctor_parts(answer.doctor, fancy=fancy),
                                                           " · " if fancy else " | ", width, ""))
     lines.append("")
@@ -287,7 +293,7 @@ def thread_lines(thread: Thread, width: int, style: Style, fancy: bool) -> list[
         lines.append("")
         head = f"{answer.position:>2}. "
         indent = " " * len(head)
-        lines.extend(title_lines(head, answer.title or "(untitled answer)", answer.id, width, style))
+        lines.extend(title_lines(head, answer.title or "(untitled answer)", answer.id, width, style, answer.cut))
         lines.extend(indent + style(x[len(indent):], "doctor") for x in _joined_lines(
             doctor_parts(answer.doctor, fancy=fancy), " · " if fancy else " | ", width, indent))
         lines.append("")

@@ -17,7 +17,9 @@ def format_thread(thread: Thread) -> str:
     """Write ``thread`` in the page format that ``parse_thread`` reads.
 
     Each answer's title is followed by the vote-template line, as on real pages, so that
-    the answers' boundaries are explicit whatever their bodies hold.
+    the answers' boundaries are explicit whatever their bodies hold. The disclaimer
+    footer is written only for a complete thread (``Thread.complete``): a cut copy is
+    written as cut, and parses back as cut.
     """
     parts = [thread.title]
     if thread.body:
@@ -26,7 +28,8 @@ def format_thread(thread: Thread) -> str:
     parts.append("Doctor Answers" if count is None else f"Doctor Answers {count}")
     for answer in thread.answers:
         parts.extend(_answer(answer))
-    parts.append(FOOTER)
+    if thread.complete:
+        parts.append(FOOTER)
     return "\n\n".join(parts) + "\n"
 
 

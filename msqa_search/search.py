@@ -310,6 +310,7 @@ def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozense
         highlights=highlights(fields["body"], terms, plan.phrases,
                               top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
+        cut=bool(fields.get("cut", False)),
     )
 
 

@@ -127,15 +127,14 @@ def threads(draw) -> Thread:
     """A realistic thread record, as a page would describe it."""
     thread_id = draw(st.text(alphabet=ID_ALPHABET, min_size=1, max_size=24))
     n = draw(st.integers(0, 4))
+    # Distinct answers: a page that repeats an answer (same doctor, same text) keeps it once.
+    drawn = draw(
+        st.lists(st.tuples(titles(), bodies, st.none() | doctors()), min_size=n, max_size=n,
+                 unique_by=lambda a: (a[2], " ".join(a[1].split())))
+    )
     answers = tuple(
-        Answer(
-            thread_id=thread_id,
-            position=i,
-            title=draw(titles()),
-            body=draw(bodies),
-            doctor=draw(st.none() | doctors()),
-        )
-        for i in range(1, n + 1)
+        Answer(thread_id=thread_id, position=i, title=title, body=body, doctor=doctor)
+        for i, (title, body, doctor) in enumerate(drawn, start=1)
     )
     question_body = draw(st.just("") | bodies)
     return Thread(
