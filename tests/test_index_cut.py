@@ -47,8 +47,9 @@ class TestCutThroughTheIndex:
         runner.invoke(cli, ["index", str(folder), "--index", str(target)], catch_exceptions=False)
         text = runner.invoke(cli, ["search", "fillers", "--index", str(target), "--no-color"],
                              catch_exceptions=False).stdout
-        marked = [line for line in text.splitlines() if "cut short" in line]
-        assert len(marked) == 1 and "[cut#2]" in marked[0]
+        lines = text.splitlines()
+        marked = [i for i, line in enumerate(lines) if "cut short" in line]
+        assert len(marked) == 1 and "[cut#2]" in lines[marked[0] - 1]
         data = json.loads(runner.invoke(cli, ["search", "fillers", "--json", "--index", str(target)]).stdout)
         assert {h["answer_id"]: h["cut"] for h in data["hits"]} == {"cut#1": False, "cut#2": True}
 
@@ -57,14 +58,14 @@ class TestThreadWithoutAnswers:
     """A thread with no answers is reported as skipped, and the counts agree with stats."""
 
     def test_build_counts_agree_with_stats(self, tmp_path):
-        """'2 threads added' (not 3), the third named as skipped; stats says 2 threads."""
+        """'2 threads' added (not 3), the third named as skipped; stats says 2 threads."""
         folder = tmp_path / "threads"
         shutil.copytree(SEEDS, folder)
         (folder / "no-answers.txt").write_text(NO_ANSWERS, encoding="utf-8")
         runner = CliRunner()
         target = tmp_path / "ix"
         result = runner.invoke(cli, ["index", str(folder), "--index", str(target)], catch_exceptions=False)
-        assert f"Built the index at {target}: 2 threads added, 16 answers added; 1 file skipped.\n" == result.stdout
+        assert f"Built the index at {target}: 2 threads, 16 answers added; 1 file skipped, 0 warnings.\n" == result.stdout
         assert f"skipped: {folder / 'no-answers.txt'}: no answers found; not indexed\n" == result.stderr
         stats = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(target)]).stdout)
         assert (stats["threads"], stats["answers"]) == (2, 16)
@@ -78,7 +79,7 @@ class TestThreadWithoutAnswers:
         runner.invoke(cli, ["index", str(folder), "--index", str(target)], catch_exceptions=False)
         (folder / "no-answers.txt").write_text(NO_ANSWERS, encoding="utf-8")
         result = runner.invoke(cli, ["index", str(folder), "--index", str(target)], catch_exceptions=False)
-        assert result.stdout.startswith(f"Updated the index at {target}: 0 threads added, 2 threads replaced")
-        assert result.stdout.endswith("; 1 file skipped.\n")
+        assert result.stdout.startswith(f"Updated the index at {target}: 2 threads read: 0 added, 0 replaced")
+        assert result.stdout.endswith("; 1 file skipped, 0 warnings.\n")
         stats = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(target)]).stdout)
         assert (stats["threads"], stats["answers"]) == (2, 16)
