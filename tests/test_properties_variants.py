@@ -19,7 +19,7 @@ from msqa_search import Answer, Doctor, ParseError, Thread, parse_thread
 from msqa_search.render import FOOTER, VOTE_LINE, _card
 
 DEFAULT = settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.generate, Phase.target], suppress_health_check=[HealthCheck.too_slow])
-HEAVY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HEAVY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Paragraphs of two or three lines: never a short one-line paragraph that reads as a
 # title (those cases have their own example tests).
