@@ -19,7 +19,7 @@ from msqa_search import Answer, Doctor, ParseError, Thread, parse_thread
 from msqa_search.render import FOOTER, VOTE_LINE, _card
 
 DEFAULT = settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.generate, Phase.target], suppress_health_check=[HealthCheck.too_slow])
-HEAVY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HEAVY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Paragraphs of two or three lines: never a short one-line paragraph that reads as a
 # title (those cases have their own example tests).
@@ -96,12 +96,14 @@ def check(case, cut: int | None) -> None:
             parse_thread(page, thread_id="p")
         return
     parsed = parse_thread(page, thread_id="p")
-    if cut is None or cut >= footer_at + len("These answers are for"):
+    # The footer's opening words in full end the page wherever they stand; its first
+    # words only when a blank line comes before them.
+    if cut is None or cut >= footer_at + len("These answers are for educational purposes"):
         assert attrs.evolve(parsed, warnings=(), source=None) == thread
         assert parsed.complete and not any(a.cut for a in parsed.answers)
         return
     final = sum(1 for c in closes if c <= cut)
-    assert parsed.complete is False
+    assert parsed.complete is False or cut >= footer_at + len("These answers are for")
     assert list(parsed.answers[:final]) == list(thread.answers[:final])
     assert final <= len(parsed.answers) <= final + 2
     if len(parsed.answers) == final + 2:
