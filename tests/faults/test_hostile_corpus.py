@@ -86,7 +86,7 @@ class TestOddNames:
             odd = (ids - {"plain"}).pop()
             odd.encode("utf-8")  # a safe id: encodable, shown escaped
             assert odd == "caf\\xe9"
-            assert index.answer(f"{odd}#1")[0].id == odd
+            assert index.answer(f"{odd}#1").thread.id == odd
 
     def test_lone_surrogate_in_a_card_is_indexed(self, tmp_path):
         """Threads made in Python with lone surrogates in the card and id build, and the others too."""
