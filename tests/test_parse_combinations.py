@@ -31,7 +31,7 @@ from test_parse_variants import (
     warned,
 )
 
-from msqa_search import Doctor, Thread
+from msqa_search import Doctor, ParseError, Thread
 
 RATELESS_JANE = attrs.evolve(JANE, rating=None, reviews=None)
 TORONTO = Doctor(city="Toronto", specialty="Facial Plastic Surgeon")
@@ -371,3 +371,28 @@ class TestRepeatedAnswerCutShort:
         thread = parse(page)
         assert core(thread) == thread_of([ans(1, A1_TITLE, A1_BODY)], title="", body=question)
         assert len(warned(thread, "repeats answer 1")) == 1
+
+
+class TestPatientStory:
+    """A review page (a patient's own story) is not a thread; answers-only pages are."""
+
+    STORY = (
+        "My Eyelid Story, Six Weeks On\n\n"
+        + " ".join(
+            f"On day {n} I woke up and my left lid felt heavy, so I called my injector and"
+            " I told my husband I was worried."
+            for n in range(1, 5)
+        )
+        + "\n\nI am sharing this so I can remember my progress and my mood each week.\n"
+    )
+
+    def test_first_person_story_is_refused(self):
+        """No header, card or marker, first person throughout: ParseError naming why."""
+        with pytest.raises(ParseError, match="not a question thread: a story told in the first person"):
+            parse(self.STORY)
+
+    def test_answers_addressing_the_patient_are_kept(self):
+        """The same length of text speaking to 'you' is read as answers."""
+        text = self.STORY.replace("I ", "you ").replace("my ", "your ")
+        thread = parse(text)
+        assert thread.answers

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from bench.realpages import card_looking_lines, is_question_page, page_figures
-from msqa_search import parse_thread
+from msqa_search import ParseError, parse_thread
 
 FOLDER = Path(__file__).resolve().parent.parent / ".." / "shared" / "realpages"
 PAGES = sorted(FOLDER.glob("*.txt")) if FOLDER.is_dir() else []
+
+QUESTIONS = [p for p in PAGES if is_question_page(p)]
 
 pytestmark = pytest.mark.skipif(not PAGES, reason="../shared/realpages is not there")
 
@@ -32,7 +34,7 @@ class TestRealPages:
     def test_no_card_line_left_in_bodies(self):
         """No answer body holds a card-looking line, the last cut answer of a page aside."""
         left = {}
-        for path in PAGES:
+        for path in QUESTIONS:
             thread = parse_thread(path.read_text(encoding="utf-8"), thread_id=path.stem)
             for answer in thread.answers:
                 if not answer.cut and card_looking_lines(answer.body):
@@ -57,9 +59,17 @@ class TestRealPages:
                 off[f.name] = (f.answers, f.votes)
         assert off == {}
 
+    def test_non_question_pages_are_not_threads(self):
+        """The review pages (patients' own stories) are refused, not read as answers."""
+        others = [p for p in PAGES if not is_question_page(p)]
+        assert others
+        for path in others:
+            with pytest.raises(ParseError, match="not a question thread"):
+                parse_thread(path.read_text(encoding="utf-8"), thread_id=path.stem)
+
     def test_cut_flags_follow_the_footer(self):
         """Pages without the footer are incomplete; only their last answer can be cut."""
-        for path in PAGES:
+        for path in QUESTIONS:
             text = path.read_text(encoding="utf-8")
             thread = parse_thread(text, thread_id=path.stem)
             assert thread.complete == ("These answers are for educational purposes" in text), path.name
