@@ -25,8 +25,12 @@ from .errors import (
 )
 from .files import find_thread_files, read_thread, read_threads
 from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, from_dict, to_dict
+from .model import AnswerStance, Consensus, Stance
 from .parse import parse_thread
 from .render import format_thread
+from .stance import answer_stance
+from .stance_consensus import thread_consensus
+from .stance_targets import question_targets
 
 __version__ = "0.1.0"
 
@@ -55,6 +59,8 @@ def __getattr__(name: str):
 __all__ = [
     "Answer",
     "AnswerNotFoundError",
+    "AnswerStance",
+    "Consensus",
     "Doctor",
     "FacetValue",
     "Hit",
@@ -71,16 +77,20 @@ __all__ = [
     "Results",
     "SearchOptionError",
     "SearchIndex",
+    "Stance",
     "Thread",
     "UnsafeIndexError",
+    "answer_stance",
     "build_index",
     "find_thread_files",
     "format_thread",
     "from_dict",
     "open_index",
     "parse_thread",
+    "question_targets",
     "read_thread",
     "read_threads",
     "sample_paths",
+    "thread_consensus",
     "to_dict",
 ]
