@@ -18,8 +18,8 @@ import attrs
 
 from .model import Answer, Stance
 from .stance_cues import POLAR_KINDS, CueLexicon, Match, load_cues
-from .stance_targets import question_targets, sentences_on_target, target_scope
-from .stance_text import durations, is_boundary, normalise, sentences, tokens
+from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
+from .stance_text import durations, durations_at, is_boundary, normalise, sentences, tokens
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -29,7 +29,7 @@ _LIMIT = re.compile(
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
 
-SCOPE_WORDS = 6
+SCOPE_WORDS = 4
 """How many words after a negation cue its scope reaches at most."""
 
 _KIND_CUES = {
@@ -69,6 +69,15 @@ class Reading:
     condition: str | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Echo:
+    """The target's own word, for targets that name an outcome ("scar"), not a cue."""
+
+    stem: str
+    negated: bool
+    """Whether the claim negates it ("does not leave a scar")."""
+
+
 @lru_cache(maxsize=4096)
 def read_claim(question: str) -> Claim:
     """Read a question or claim: what kind of claim it is, and which way it points."""
@@ -79,11 +88,30 @@ def read_claim(question: str) -> Claim:
         if cues.find(words, (f"claim-{name}",)):
             kind = name
             break
-    reading = _read_sentence(question, cues, kind, None)
+    reading = _read_sentence(question, cues, kind, None, None)
     flip = reading is not None and reading.label == "against"
     limit = _LIMIT.search(normalise(question))
     threshold = durations(limit.group(0))[0] if limit else None
     return Claim(text=question, kind=kind, flip=flip, threshold=threshold)
+
+
+@lru_cache(maxsize=4096)
+def _echo(target: str, question: str) -> Echo | None:
+    words = tokens(target)
+    if len(words) != 1 or len(words[0]) < 3 or not words[0].isalpha():
+        return None
+    cues = load_cues()
+    word = words[0]
+    polar_words = {p[0] for kind in POLAR_KINDS for p in cues.phrases(kind) if len(p) == 1}
+    if word in polar_words or (word,) in concept_table().concept_of:
+        return None
+    stem = word[:-1] if word.endswith("e") and len(word) > 4 else word
+    claim_words = tokens(question)
+    at = [i for i, w in enumerate(claim_words) if w.startswith(stem)]
+    if not at:
+        return None
+    scopes = cues.find(claim_words, _SCOPES)
+    return Echo(stem=stem, negated=_negated(at[0], at[0] + 1, scopes, claim_words, []))
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
@@ -94,8 +122,9 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
         question: A question ("Can I get Botox if I have MS?") or a claim phrased so
             that yes is "for" ("It is safe for a patient with MS to have Botox").
         target: The treatment or action to judge the answer on when the question
-            names several ("restylane"); by default the question's first target, or
-            the whole question when it names none.
+            names several ("restylane"), or the outcome it asks about ("scar"); by
+            default the question's first target, or the whole question when it
+            names none.
 
     Returns:
         The ``Stance``: its label, the one sentence that shows it (None when
@@ -106,6 +135,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
         targets = question_targets(question)
         target = targets[0] if targets else ""
     claim = read_claim(question)
+    echo = _echo(target, question) if target else None
     cues = load_cues()
     parts = sentences(body)
     on_target = sentences_on_target(parts, target_scope(target, question))
@@ -113,7 +143,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     for sentence, on in zip(parts, on_target):
         if not on:
             continue
-        reading = _read_sentence(sentence, cues, claim.kind, claim.threshold)
+        reading = _read_sentence(sentence, cues, claim.kind, claim.threshold, echo)
         if reading is not None and (best is None or reading.tier >= best.tier):
             best = reading
     if best is None:
@@ -130,33 +160,39 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
 
 
 def _read_sentence(
-    sentence: str, cues: CueLexicon, kind: str, threshold: float | None
+    sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
 ) -> Reading | None:
     words = tokens(sentence)
     polar = cues.find(words, _KIND_CUES[kind])
     scopes = cues.find(words, _SCOPES)
     purposes = [m for m in scopes if m.cue.kind == "purpose"]
-    modifiers = {
-        m.cue.kind: m
-        for m in cues.find(words, _MODIFIERS)
+    found = [
+        m for m in cues.find(words, _MODIFIERS)
         if not any(p.start < m.end and m.start < p.end for p in purposes)
-    }
-    positions: list[tuple[int, int]] = []  # (direction, tier) in sentence order
+    ]
+    modifiers = {m.cue.kind: m for m in found}
+    hypothetical = [_clause(m, words) for m in found if m.cue.phrase[0] == "if"]
+    positions: list[tuple[int, int, int]] = []  # (token index, direction, tier)
     for match in polar:
-        if _blocked(match, scopes, words, "purpose"):
+        if any(a <= match.start < b for a, b in hypothetical):
+            continue  # "if it does not improve, ...": no claim is made there
+        if _blocked(match.start, scopes, words, "purpose") or any(
+            p.start < match.end and match.start < p.end for p in purposes
+        ):
             continue
         direction = POLAR_KINDS[match.cue.kind]
-        if _blocked(match, scopes, words, "negation", polar):
+        if _negated(match.start, match.end, scopes, words, polar):
             direction = -direction
         tier = match.cue.tier
         if kind != "general" and match.cue.kind in ("for", "against"):
             # On "is this normal?"-like claims the cues of that kind say more than
             # the general ones ("should not", "you can").
             tier = max(1, tier - 1)
-        positions.append((direction, tier))
-    timed = _timed(sentence, words, cues, threshold, kind)
-    if timed is not None:
-        positions.append(timed)
+        positions.append((match.start, direction, tier))
+    positions.extend(_timed(words, cues, threshold, kind))
+    if echo is not None:
+        positions.extend(_echoed(words, scopes, polar, echo, hypothetical))
+    positions.sort()
     condition = _clinician(words, cues) if modifiers.keys() & {"clearance", "deferral"} else None
     deferral = "deferral" in modifiers or "boilerplate" in modifiers
     if "urgent" in modifiers and deferral and kind in ("normal", "resolve"):
@@ -165,15 +201,15 @@ def _read_sentence(
             return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
         return Reading(label="against", tier=3, sentence=sentence)
     if positions:
-        tier = max(t for _, t in positions)
-        direction = [d for d, t in positions if t == tier][-1]
+        tier = max(t for _, _, t in positions)
+        direction = [d for _, d, t in positions if t == tier][-1]
         label = "for" if direction > 0 else "against"
         exception = "condition-exception" in modifiers or (
             "until" in words and ("deferral" in modifiers or "clearance" in modifiers)
         )
         if exception or "clearance" in modifiers or "depends" in modifiers:
             return Reading(label="conditional", tier=max(tier, 2), sentence=sentence, condition=condition)
-        if "condition" in modifiers and any(d > 0 for d, _ in positions):
+        if "condition" in modifiers and any(d > 0 for _, d, _ in positions):
             return Reading(label="conditional", tier=tier, sentence=sentence, condition=condition)
         return Reading(label=label, tier=tier, sentence=sentence)
     if "clearance" in modifiers or "depends" in modifiers:
@@ -183,43 +219,73 @@ def _read_sentence(
     return None
 
 
+def _clause(match: Match, words: list[str]) -> tuple[int, int]:
+    """The token span of an "if" clause: up to a comma, "then", or the sentence end."""
+    end = match.end
+    while end < len(words) and not is_boundary(words[end]) and words[end] != "then":
+        end += 1
+    return match.start, end
+
+
+def _negated(start: int, end: int, scopes: list[Match], words: list[str], polar: list[Match]) -> bool:
+    """Whether a negation cue has the words ``start:end`` in its scope."""
+    return _blocked(start, scopes, words, "negation", polar, reach=SCOPE_WORDS)
+
+
 def _blocked(
-    match: Match, scopes: list[Match], words: list[str], kind: str, polar: list[Match] = ()
+    start: int,
+    scopes: list[Match],
+    words: list[str],
+    kind: str,
+    polar: list[Match] = (),
+    reach: int | None = None,
 ) -> bool:
-    """Whether a cue of ``kind`` (negation, purpose) has ``match`` in its scope."""
+    """Whether a scope cue of ``kind`` (negation, purpose) reaches the word at ``start``."""
     for scope in scopes:
-        if scope.cue.kind != kind or scope.end > match.start:
+        if scope.cue.kind != kind or scope.end > start:
             continue
-        if kind == "negation" and match.start - scope.end > SCOPE_WORDS:
+        if reach is not None and start - scope.end > reach:
             continue
         if any(p.start < scope.end and scope.start < p.end for p in polar):
             continue  # the negation is part of a cue ("is not harmful")
-        between = words[scope.end : match.start]
-        if any(is_boundary(w) for w in between):
+        if any(is_boundary(w) for w in words[scope.end : start]):
             continue
-        if any(
-            s.cue.kind == "terminator" and scope.end <= s.start < match.start for s in scopes
-        ):
+        if any(s.cue.kind == "terminator" and scope.end <= s.start < start for s in scopes):
             continue
         return True
     return False
 
 
 def _timed(
-    sentence: str, words: list[str], cues: CueLexicon, threshold: float | None, kind: str
-) -> tuple[int, int] | None:
-    """A "when can I...?" reading: a time the answer allows, against the claim's limit."""
+    words: list[str], cues: CueLexicon, threshold: float | None, kind: str
+) -> list[tuple[int, int, int]]:
+    """A "when can I / how long" reading: a time the answer names, against the claim's."""
     if threshold is None:
-        return None
-    spans = durations(sentence)
+        return []
+    spans = durations_at(words)
     if not spans:
-        return None
-    triggers = ("permission",) if kind == "general" else ("timing", "resolve+")
+        return []
+    triggers = ("permission",) if kind == "general" else ("timing", "resolve+", "resolve-")
     if not cues.find(words, triggers):
-        return None
-    return (1 if max(spans) <= threshold else -1, 3)
+        return []
+    at, days = max(spans, key=lambda span: span[1])
+    return [(at, 1 if days <= threshold else -1, 3)]
 
 
+def _echoed(
+    words: list[str],
+    scopes: list[Match],
+    polar: list[Match],
+    echo: Echo,
+    hypothetical: list[tuple[int, int]],
+) -> list[tuple[int, int, int]]:
+    """The target's word said as the claim says it (negated or not), or the other way."""
+    found = []
+    for i, word in enumerate(words):
+        if word.startswith(echo.stem) and not any(a <= i < b for a, b in hypothetical):
+            same = _negated(i, i + 1, scopes, words, polar) == echo.negated
+            found.append((i, 1 if same else -1, 2))
+    return found[-1:]
 def _clinician(words: list[str], cues: CueLexicon) -> str | None:
     """The clinician a clearance or deferral names ("your neurologist")."""
     names = {p[0] for p in cues.phrases("clinician") if len(p) == 1}

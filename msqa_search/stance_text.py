@@ -6,7 +6,7 @@ import re
 
 # A word, keeping an inner apostrophe ("don't", "it's"); punctuation that bounds a
 # negation's scope is kept as its own token.
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,;:()]")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+(?:'[a-z]+)?|[,;:()]")
 _BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")"})
 
 # Words before a period that do not end a sentence ("Dr. Green", "e.g. Botox").
@@ -121,3 +121,38 @@ def durations(text: str) -> list[float]:
             value = float(amount)
         found.append(float(value) * _UNIT_DAYS[m.group(2)])
     return found
+
+
+def durations_at(words: list[str]) -> list[tuple[int, float]]:
+    """The spans of time among a sentence's tokens: (index of the unit word, days).
+
+    A range ("1-2 weeks", "10 to 14 days") counts by its lower bound.
+    """
+    found = []
+    for i, word in enumerate(words):
+        unit = _UNIT_DAYS.get(word)
+        if unit is None or i == 0:
+            continue
+        j = i - 1
+        if words[j] == "of" and j > 0:
+            j -= 1
+        amount = _amount(words[j])
+        if amount is None:
+            continue
+        k = j - 1
+        if k >= 0 and words[k] in ("to", "or") and k > 0:
+            k -= 1
+        lower = _amount(words[k]) if k >= 0 else None
+        if lower is not None and words[k] not in ("a", "an") and lower < amount:
+            amount = lower
+        found.append((i, amount * unit))
+    return found
+
+
+def _amount(word: str) -> float | None:
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
