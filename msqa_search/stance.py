@@ -43,6 +43,9 @@ _MODIFIERS = (
     "boilerplate", "hedge",
 )
 _SCOPES = ("pseudo", "purpose", "negation", "terminator")
+_CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
+# "avoid it until / before you have seen your neurologist": the no waits on a clinician.
+_UNTIL = frozenset({"until", "before", "till"})
 
 
 @attrs.frozen(kw_only=True)
@@ -162,7 +165,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
 def _read_sentence(
     sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
 ) -> Reading | None:
-    words = tokens(sentence)
+    words = [w for w in tokens(sentence) if w not in _skipped(cues)]
     polar = cues.find(words, _KIND_CUES[kind])
     scopes = cues.find(words, _SCOPES)
     purposes = [m for m in scopes if m.cue.kind == "purpose"]
@@ -190,9 +193,16 @@ def _read_sentence(
             tier = max(1, tier - 1)
         positions.append((match.start, direction, tier))
     positions.extend(_timed(words, cues, threshold, kind))
-    if echo is not None:
+    if echo is not None and kind == "general":
+        # On "is it normal / will it go away" claims the claim's kind says what is
+        # asked; elsewhere the target's own word is the best cue there is.
         positions.extend(_echoed(words, scopes, polar, echo, hypothetical))
     positions.sort()
+    contrast = [m.start for m in scopes if m.cue.phrase in _CONTRASTS]
+    if contrast and any(i > contrast[-1] for i, _, _ in positions):
+        # "It can take two weeks, but yours will take longer": the clause after the
+        # last "but" is the sentence's bottom line.
+        positions = [p for p in positions if p[0] > contrast[-1]]
     condition = _clinician(words, cues) if modifiers.keys() & {"clearance", "deferral"} else None
     deferral = "deferral" in modifiers or "boilerplate" in modifiers
     if "urgent" in modifiers and deferral and kind in ("normal", "resolve"):
@@ -205,7 +215,7 @@ def _read_sentence(
         direction = [d for _, d, t in positions if t == tier][-1]
         label = "for" if direction > 0 else "against"
         exception = "condition-exception" in modifiers or (
-            "until" in words and ("deferral" in modifiers or "clearance" in modifiers)
+            _UNTIL.intersection(words) and ("deferral" in modifiers or "clearance" in modifiers)
         )
         if exception or "clearance" in modifiers or "depends" in modifiers:
             return Reading(label="conditional", tier=max(tier, 2), sentence=sentence, condition=condition)
@@ -217,6 +227,11 @@ def _read_sentence(
     if "deferral" in modifiers:
         return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
     return None
+
+
+@lru_cache(maxsize=4)
+def _skipped(cues: CueLexicon) -> frozenset[str]:
+    return frozenset(p[0] for p in cues.phrases("skip"))
 
 
 def _clause(match: Match, words: list[str]) -> tuple[int, int]:
@@ -281,11 +296,21 @@ def _echoed(
 ) -> list[tuple[int, int, int]]:
     """The target's word said as the claim says it (negated or not), or the other way."""
     found = []
-    for i, word in enumerate(words):
-        if word.startswith(echo.stem) and not any(a <= i < b for a, b in hypothetical):
+    for i in _echo_at(words, echo):
+        if not any(a <= i < b for a, b in hypothetical):
             same = _negated(i, i + 1, scopes, words, polar) == echo.negated
             found.append((i, 1 if same else -1, 2))
     return found[-1:]
+
+
+def _echo_at(words: list[str], echo: Echo) -> list[int]:
+    """Where the target's word stands among a sentence's words ("dog ear" for "dogear")."""
+    return [
+        i
+        for i, word in enumerate(words)
+        if word.startswith(echo.stem) or (word + "".join(words[i + 1 : i + 2])).startswith(echo.stem)
+        and len(word) < len(echo.stem)
+    ]
 def _clinician(words: list[str], cues: CueLexicon) -> str | None:
     """The clinician a clearance or deferral names ("your neurologist")."""
     names = {p[0] for p in cues.phrases("clinician") if len(p) == 1}
