@@ -219,7 +219,11 @@ def _read_sentence(
         )
         if exception or "clearance" in modifiers or "depends" in modifiers:
             return Reading(label="conditional", tier=max(tier, 2), sentence=sentence, condition=condition)
-        if "condition" in modifiers and any(d > 0 for _, d, _ in positions):
+        if "condition" in modifiers and (
+            kind in ("normal", "resolve") or any(d > 0 for _, d, _ in positions)
+        ):
+            # "If it is more than 4 mm, it may need a revision": on an outcome claim
+            # the answer then depends on the condition, whichever way it points.
             return Reading(label="conditional", tier=tier, sentence=sentence, condition=condition)
         return Reading(label=label, tier=tier, sentence=sentence)
     if "clearance" in modifiers or "depends" in modifiers:
