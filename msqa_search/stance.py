@@ -142,15 +142,19 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     cues = load_cues()
     parts = sentences(body)
     on_target = sentences_on_target(parts, target_scope(target, question))
-    best: Reading | None = None
-    for sentence, on in zip(parts, on_target):
-        if not on:
-            continue
-        reading = _read_sentence(sentence, cues, claim.kind, claim.threshold, echo)
-        if reading is not None and (best is None or reading.tier >= best.tier):
-            best = reading
-    if best is None:
+    readings = [
+        reading
+        for sentence, on in zip(parts, on_target)
+        if on and (reading := _read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
+    ]
+    if not readings:
         return Stance(label="unclear", evidence=None, target=target)
+    top = max(r.tier for r in readings)
+    # The label is the bottom line: the last of the strongest readings. The evidence is
+    # the first sentence that says it that strongly (the answer's plainest statement of
+    # it, before the repeats and sign-offs).
+    last = [r for r in readings if r.tier == top][-1]
+    best = next(r for r in readings if r.tier == top and r.label == last.label)
     label = best.label
     if claim.flip and label in ("for", "against"):
         label = "against" if label == "for" else "for"
