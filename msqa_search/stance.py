@@ -17,9 +17,10 @@ from functools import lru_cache
 import attrs
 
 from .model import Answer, Stance
-from .stance_cues import POLAR_KINDS, CueLexicon, Match, load_cues
+from .stance_cues import POLAR_KINDS, load_cues
+from .stance_read import SCOPES, Echo, negated, read_sentence
 from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
-from .stance_text import durations, durations_at, is_boundary, normalise, sentences, tokens
+from .stance_text import durations, normalise, sentences, tokens
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -28,25 +29,6 @@ _LIMIT = re.compile(
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
-
-SCOPE_WORDS = 4
-"""How many words after a negation cue its scope reaches at most."""
-
-_KIND_CUES = {
-    "general": ("for", "against"),
-    "normal": ("normal-", "normal+", "resolve-", "resolve+", "for", "against"),
-    "resolve": ("resolve-", "resolve+", "for", "against"),
-    "cause": ("cause-", "cause+", "normal+", "for", "against"),
-}
-_MODIFIERS = (
-    "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
-    "boilerplate", "hedge",
-)
-_SCOPES = ("pseudo", "purpose", "negation", "terminator")
-_CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
-# "avoid it until / before you have seen your neurologist": the no waits on a clinician.
-_UNTIL = frozenset({"until", "before", "till"})
-
 
 @attrs.frozen(kw_only=True)
 class Claim:
@@ -62,25 +44,6 @@ class Claim:
     """Days, for "when can I...?" claims that name a time ("within a week")."""
 
 
-@attrs.frozen(kw_only=True)
-class Reading:
-    """One sentence's position."""
-
-    label: str
-    tier: int
-    sentence: str
-    condition: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Echo:
-    """The target's own word, for targets that name an outcome ("scar"), not a cue."""
-
-    stem: str
-    negated: bool
-    """Whether the claim negates it ("does not leave a scar")."""
-
-
 @lru_cache(maxsize=4096)
 def read_claim(question: str) -> Claim:
     """Read a question or claim: what kind of claim it is, and which way it points."""
@@ -91,7 +54,7 @@ def read_claim(question: str) -> Claim:
         if cues.find(words, (f"claim-{name}",)):
             kind = name
             break
-    reading = _read_sentence(question, cues, kind, None, None)
+    reading = read_sentence(question, cues, kind, None, None)
     flip = reading is not None and reading.label == "against"
     limit = _LIMIT.search(normalise(question))
     threshold = durations(limit.group(0))[0] if limit else None
@@ -113,8 +76,8 @@ def _echo(target: str, question: str) -> Echo | None:
     at = [i for i, w in enumerate(claim_words) if w.startswith(stem)]
     if not at:
         return None
-    scopes = cues.find(claim_words, _SCOPES)
-    return Echo(stem=stem, negated=_negated(at[0], at[0] + 1, scopes, claim_words, []))
+    scopes = cues.find(claim_words, SCOPES)
+    return Echo(stem=stem, negated=negated(at[0], at[0] + 1, scopes, claim_words, []))
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
@@ -145,7 +108,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     readings = [
         reading
         for sentence, on in zip(parts, on_target)
-        if on and (reading := _read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
+        if on and (reading := read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
     ]
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
@@ -165,164 +128,3 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
         condition=best.condition if label == "conditional" else None,
     )
 
-
-def _read_sentence(
-    sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
-) -> Reading | None:
-    words = [w for w in tokens(sentence) if w not in _skipped(cues)]
-    polar = cues.find(words, _KIND_CUES[kind])
-    scopes = cues.find(words, _SCOPES)
-    purposes = [m for m in scopes if m.cue.kind == "purpose"]
-    found = [
-        m for m in cues.find(words, _MODIFIERS)
-        if not any(p.start < m.end and m.start < p.end for p in purposes)
-    ]
-    modifiers = {m.cue.kind: m for m in found}
-    hypothetical = [_clause(m, words) for m in found if m.cue.phrase[0] == "if"]
-    positions: list[tuple[int, int, int]] = []  # (token index, direction, tier)
-    for match in polar:
-        if any(a <= match.start < b for a, b in hypothetical):
-            continue  # "if it does not improve, ...": no claim is made there
-        if _blocked(match.start, scopes, words, "purpose") or any(
-            p.start < match.end and match.start < p.end for p in purposes
-        ):
-            continue
-        direction = POLAR_KINDS[match.cue.kind]
-        if _negated(match.start, match.end, scopes, words, polar):
-            direction = -direction
-        tier = match.cue.tier
-        if kind != "general" and match.cue.kind in ("for", "against"):
-            # On "is this normal?"-like claims the cues of that kind say more than
-            # the general ones ("should not", "you can").
-            tier = max(1, tier - 1)
-        positions.append((match.start, direction, tier))
-    positions.extend(_timed(words, cues, threshold, kind))
-    if echo is not None and kind == "general":
-        # On "is it normal / will it go away" claims the claim's kind says what is
-        # asked; elsewhere the target's own word is the best cue there is.
-        positions.extend(_echoed(words, scopes, polar, echo, hypothetical))
-    positions.sort()
-    contrast = [m.start for m in scopes if m.cue.phrase in _CONTRASTS]
-    if contrast and any(i > contrast[-1] for i, _, _ in positions):
-        # "It can take two weeks, but yours will take longer": the clause after the
-        # last "but" is the sentence's bottom line.
-        positions = [p for p in positions if p[0] > contrast[-1]]
-    condition = _clinician(words, cues) if modifiers.keys() & {"clearance", "deferral"} else None
-    deferral = "deferral" in modifiers or "boilerplate" in modifiers
-    if "urgent" in modifiers and deferral and kind in ("normal", "resolve"):
-        if "condition" in modifiers or "hedge" in modifiers:
-            # "If it gets worse, see your doctor right away": routine advice.
-            return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
-        return Reading(label="against", tier=3, sentence=sentence)
-    if positions:
-        tier = max(t for _, _, t in positions)
-        direction = [d for _, d, t in positions if t == tier][-1]
-        label = "for" if direction > 0 else "against"
-        exception = "condition-exception" in modifiers or (
-            _UNTIL.intersection(words) and ("deferral" in modifiers or "clearance" in modifiers)
-        )
-        if exception or "clearance" in modifiers or "depends" in modifiers:
-            return Reading(label="conditional", tier=max(tier, 2), sentence=sentence, condition=condition)
-        if "condition" in modifiers and (
-            kind in ("normal", "resolve") or any(d > 0 for _, d, _ in positions)
-        ):
-            # "If it is more than 4 mm, it may need a revision": on an outcome claim
-            # the answer then depends on the condition, whichever way it points.
-            return Reading(label="conditional", tier=tier, sentence=sentence, condition=condition)
-        return Reading(label=label, tier=tier, sentence=sentence)
-    if "clearance" in modifiers or "depends" in modifiers:
-        return Reading(label="conditional", tier=2, sentence=sentence, condition=condition)
-    if "deferral" in modifiers:
-        return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
-    return None
-
-
-@lru_cache(maxsize=4)
-def _skipped(cues: CueLexicon) -> frozenset[str]:
-    return frozenset(p[0] for p in cues.phrases("skip"))
-
-
-def _clause(match: Match, words: list[str]) -> tuple[int, int]:
-    """The token span of an "if" clause: up to a comma, "then", or the sentence end."""
-    end = match.end
-    while end < len(words) and not is_boundary(words[end]) and words[end] != "then":
-        end += 1
-    return match.start, end
-
-
-def _negated(start: int, end: int, scopes: list[Match], words: list[str], polar: list[Match]) -> bool:
-    """Whether a negation cue has the words ``start:end`` in its scope."""
-    return _blocked(start, scopes, words, "negation", polar, reach=SCOPE_WORDS)
-
-
-def _blocked(
-    start: int,
-    scopes: list[Match],
-    words: list[str],
-    kind: str,
-    polar: list[Match] = (),
-    reach: int | None = None,
-) -> bool:
-    """Whether a scope cue of ``kind`` (negation, purpose) reaches the word at ``start``."""
-    for scope in scopes:
-        if scope.cue.kind != kind or scope.end > start:
-            continue
-        if reach is not None and start - scope.end > reach:
-            continue
-        if any(p.start < scope.end and scope.start < p.end for p in polar):
-            continue  # the negation is part of a cue ("is not harmful")
-        if any(is_boundary(w) for w in words[scope.end : start]):
-            continue
-        if any(s.cue.kind == "terminator" and scope.end <= s.start < start for s in scopes):
-            continue
-        return True
-    return False
-
-
-def _timed(
-    words: list[str], cues: CueLexicon, threshold: float | None, kind: str
-) -> list[tuple[int, int, int]]:
-    """A "when can I / how long" reading: a time the answer names, against the claim's."""
-    if threshold is None:
-        return []
-    spans = durations_at(words)
-    if not spans:
-        return []
-    triggers = ("permission",) if kind == "general" else ("timing", "resolve+", "resolve-")
-    if not cues.find(words, triggers):
-        return []
-    at, days = max(spans, key=lambda span: span[1])
-    return [(at, 1 if days <= threshold else -1, 3)]
-
-
-def _echoed(
-    words: list[str],
-    scopes: list[Match],
-    polar: list[Match],
-    echo: Echo,
-    hypothetical: list[tuple[int, int]],
-) -> list[tuple[int, int, int]]:
-    """The target's word said as the claim says it (negated or not), or the other way."""
-    found = []
-    for i in _echo_at(words, echo):
-        if not any(a <= i < b for a, b in hypothetical):
-            same = _negated(i, i + 1, scopes, words, polar) == echo.negated
-            found.append((i, 1 if same else -1, 2))
-    return found[-1:]
-
-
-def _echo_at(words: list[str], echo: Echo) -> list[int]:
-    """Where the target's word stands among a sentence's words ("dog ear" for "dogear")."""
-    return [
-        i
-        for i, word in enumerate(words)
-        if word.startswith(echo.stem) or (word + "".join(words[i + 1 : i + 2])).startswith(echo.stem)
-        and len(word) < len(echo.stem)
-    ]
-def _clinician(words: list[str], cues: CueLexicon) -> str | None:
-    """The clinician a clearance or deferral names ("your neurologist")."""
-    names = {p[0] for p in cues.phrases("clinician") if len(p) == 1}
-    for word in words:
-        if word in names and word not in ("doctor", "doctors", "md", "dr", "provider", "providers"):
-            return word.rstrip("s") if word.endswith("ists") else word
-    return None
