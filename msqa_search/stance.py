@@ -54,7 +54,9 @@ def read_claim(question: str) -> Claim:
         if cues.find(words, (f"claim-{name}",)):
             kind = name
             break
-    reading = read_sentence(question, cues, kind, None, None)
+    # A claim that says no ("the result is permanent") turns the labels round; a
+    # question ("my dermatologist says I can't, who is right?") asks, it does not say.
+    reading = None if "?" in question else read_sentence(question, cues, kind, None, None)
     flip = reading is not None and reading.label == "against"
     limit = _LIMIT.search(normalise(question))
     threshold = durations(limit.group(0))[0] if limit else None
