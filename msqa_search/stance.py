@@ -70,7 +70,7 @@ def _echo(target: str, question: str) -> Echo | None:
         return None
     cues = load_cues()
     word = words[0]
-    polar_words = {p[0] for kind in POLAR_KINDS for p in cues.phrases(kind) if len(p) == 1}
+    polar_words = set().union(*(cues.words(kind) for kind in POLAR_KINDS))
     if word in polar_words or (word,) in concept_table().concept_of:
         return None
     stem = word[:-1] if word.endswith("e") and len(word) > 4 else word

@@ -79,6 +79,9 @@ class CueLexicon:
     _by_first: dict[str, dict[str, list[Cue]]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    _words: dict[str, frozenset[str]] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False, hash=False
+    )
 
     @_by_first.default
     def _index(self) -> dict[str, dict[str, list[Cue]]]:
@@ -94,6 +97,13 @@ class CueLexicon:
     def phrases(self, kind: str) -> tuple[tuple[str, ...], ...]:
         """The phrases of one kind, in file order."""
         return tuple(c.phrase for c in self.cues if c.kind == kind)
+
+    def words(self, kind: str) -> frozenset[str]:
+        """The one-word phrases of one kind (read once, then kept)."""
+        found = self._words.get(kind)
+        if found is None:
+            found = self._words[kind] = frozenset(p[0] for p in self.phrases(kind) if len(p) == 1)
+        return found
 
     def find(self, words: Sequence[str], kinds: Iterable[str]) -> list[Match]:
         """Find cues of the given kinds, left to right, longest first, not overlapping.

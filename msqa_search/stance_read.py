@@ -8,8 +8,6 @@ clause after the last "but" as the sentence's bottom line.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import attrs
 
 from .stance_cues import POLAR_KINDS, CueLexicon, Match
@@ -56,7 +54,8 @@ class Echo:
 def read_sentence(
     sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
 ) -> Reading | None:
-    words = [w for w in tokens(sentence) if w not in _skipped(cues)]
+    skipped = cues.words("skip")
+    words = [w for w in tokens(sentence) if w not in skipped]
     polar = cues.find(words, _KIND_CUES[kind])
     scopes = cues.find(words, SCOPES)
     purposes = [m for m in scopes if m.cue.kind == "purpose"]
@@ -122,11 +121,6 @@ def read_sentence(
     if "deferral" in modifiers:
         return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
     return None
-
-
-@lru_cache(maxsize=4)
-def _skipped(cues: CueLexicon) -> frozenset[str]:
-    return frozenset(p[0] for p in cues.phrases("skip"))
 
 
 def _clause(match: Match, words: list[str]) -> tuple[int, int]:
@@ -208,7 +202,7 @@ def _echo_at(words: list[str], echo: Echo) -> list[int]:
     return found
 def _clinician(words: list[str], cues: CueLexicon) -> str | None:
     """The clinician a clearance or deferral names ("your neurologist")."""
-    names = {p[0] for p in cues.phrases("clinician") if len(p) == 1}
+    names = cues.words("clinician")
     for word in words:
         if word in names and word not in ("doctor", "doctors", "md", "dr", "provider", "providers"):
             return word.rstrip("s") if word.endswith("ists") else word
