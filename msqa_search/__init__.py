@@ -28,8 +28,12 @@ from .errors import (
 )
 from .files import find_thread_files, read_thread, read_threads
 from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, ThreadAnswer, from_dict, to_dict
+from .model import AnswerStance, Consensus, Stance
 from .parse import parse_thread
 from .render import format_thread
+from .stance import answer_stance
+from .stance_consensus import thread_consensus
+from .stance_targets import question_targets
 
 __version__ = "0.1.0"
 
@@ -60,6 +64,8 @@ def __getattr__(name: str):
 __all__ = [
     "Answer",
     "AnswerNotFoundError",
+    "AnswerStance",
+    "Consensus",
     "Doctor",
     "FacetValue",
     "FilterValueError",
@@ -79,19 +85,23 @@ __all__ = [
     "Results",
     "SearchOptionError",
     "SearchIndex",
+    "Stance",
     "Thread",
     "ThreadAnswer",
     "ThreadNotFoundError",
     "UnsafeIndexError",
     "UpdateSummary",
+    "answer_stance",
     "build_index",
     "find_thread_files",
     "format_thread",
     "from_dict",
     "open_index",
     "parse_thread",
+    "question_targets",
     "read_thread",
     "read_threads",
     "sample_paths",
+    "thread_consensus",
     "to_dict",
 ]

@@ -276,3 +276,63 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+STANCE_LABELS = ("for", "against", "conditional", "unclear")
+"""The stance labels, in the order summaries and counts list them."""
+
+
+@attrs.frozen(kw_only=True)
+class Stance:
+    """What one answer says on one yes/no question or claim, and the sentence that says so."""
+
+    label: str = attrs.field(validator=attrs.validators.in_(STANCE_LABELS))
+    """``"for"`` (yes: safe, fine, normal, go ahead), ``"against"`` (no: avoid,
+    contraindicated, not normal, see your doctor now), ``"conditional"`` (yes only if a
+    condition holds, or the decision is handed to another clinician), or ``"unclear"``
+    (no position on this question)."""
+    evidence: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    """The one sentence of the answer body that shows the label, verbatim but for
+    collapsed white space; None for ``"unclear"``."""
+    target: str = attrs.field(default="", validator=instance_of(str))
+    """What the answer was judged on: the treatment or action, e.g. ``"botox"``."""
+    condition: str | None = attrs.field(default=None, validator=optional(instance_of(str)))
+    """For ``"conditional"``: the clinician whose go-ahead it depends on, when the
+    evidence names one (``"neurologist"``); None otherwise."""
+
+    @evidence.validator
+    def _evidence_matches_label(self, attribute, value) -> None:
+        if (value is None) != (self.label == "unclear"):
+            raise ValueError("evidence must be None exactly when the label is 'unclear'")
+
+
+@attrs.frozen(kw_only=True)
+class AnswerStance:
+    """One answer's stance on one target, as a thread's consensus lists it."""
+
+    answer_id: str
+    """``"<thread_id>#<position>"``."""
+    stance: Stance
+    specialty: str | None = None
+    """The doctor's specialty from the answer's card; None when unsigned or not given."""
+
+
+@attrs.frozen(kw_only=True)
+class Consensus:
+    """How a thread's answers split on its question, per target."""
+
+    thread_id: str
+    question: str
+    """The question or claim the answers were judged on."""
+    targets: tuple[str, ...] = attrs.field(converter=tuple)
+    """The treatments the question names, in order; the first is the primary one."""
+    counts: dict[str, dict[str, int]] = attrs.field(factory=dict)
+    """Target -> label -> how many answers take it (every label present, zeros too)."""
+    by_specialty: dict[str, dict[str, dict[str, int]]] = attrs.field(factory=dict)
+    """Target -> specialty (``"unknown"`` when not given) -> label -> count."""
+    stances: tuple[AnswerStance, ...] = attrs.field(default=(), converter=tuple)
+    """Each answer's stance, target by target in ``targets`` order, answers in page order."""
+    enough: dict[str, bool] = attrs.field(factory=dict)
+    """Target -> whether enough answers take a position to show the split."""
+    summary: str = ""
+    """One line, e.g. ``"Botox: 4 yes, 3 no, 2 only if cleared by a neurologist"``."""

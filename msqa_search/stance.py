@@ -1,0 +1,132 @@
+"""Stance of an answer on a yes/no question: for, against, conditional or unclear.
+
+The reading follows the clinical ConText algorithm: cues from ``data/stance_cues.txt``
+take a position ("should be fine", "is contraindicated"), negations reverse the next
+cues in their scope ("no contraindication"), conditions and a clinician's clearance make
+a "yes" conditional ("unless your neurologist clears you"), and terminators end scopes.
+Each sentence that speaks of the target gets a reading with a strength; the strongest
+reading wins, and among equals the last one (the answer's bottom line), so a routine
+"check with your doctor" never outweighs a clear position.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import attrs
+
+from .model import Answer, Stance
+from .stance_cues import POLAR_KINDS, load_cues
+from .stance_read import SCOPES, Echo, negated, read_sentence
+from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
+from .stance_text import durations, normalise, sentences, tokens
+
+# A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
+_LIMIT = re.compile(
+    r"\b(?:within|in|by|before|under|less than|no more than|inside)\s+"
+    r"(?:about\s+|around\s+|approximately\s+|roughly\s+|the first\s+|a\s+few\s+)?"
+    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
+    r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
+)
+
+@attrs.frozen(kw_only=True)
+class Claim:
+    """A question or claim, read once: its kind, direction and time threshold."""
+
+    text: str
+    kind: str
+    """``"general"``, ``"normal"``, ``"resolve"`` or ``"cause"``."""
+    flip: bool
+    """True when the claim itself says no ("the result is permanent"): an answer that
+    denies it is then for the patient's hope but against the claim."""
+    threshold: float | None
+    """Days, for "when can I...?" claims that name a time ("within a week")."""
+
+
+@lru_cache(maxsize=4096)
+def read_claim(question: str) -> Claim:
+    """Read a question or claim: what kind of claim it is, and which way it points."""
+    cues = load_cues()
+    words = tokens(question)
+    kind = "general"
+    for name in ("resolve", "normal", "cause"):
+        if cues.find(words, (f"claim-{name}",)):
+            kind = name
+            break
+    # A claim that says no ("the result is permanent") turns the labels round; a
+    # question ("my dermatologist says I can't, who is right?") asks, it does not say.
+    reading = None if "?" in question else read_sentence(question, cues, kind, None, None)
+    flip = reading is not None and reading.label == "against"
+    limit = _LIMIT.search(normalise(question))
+    threshold = durations(limit.group(0))[0] if limit else None
+    return Claim(text=question, kind=kind, flip=flip, threshold=threshold)
+
+
+@lru_cache(maxsize=4096)
+def _echo(target: str, question: str) -> Echo | None:
+    words = tokens(target)
+    if len(words) != 1 or len(words[0]) < 3 or not words[0].isalpha():
+        return None
+    cues = load_cues()
+    word = words[0]
+    polar_words = set().union(*(cues.words(kind) for kind in POLAR_KINDS))
+    if word in polar_words or (word,) in concept_table().concept_of:
+        return None
+    stem = word[:-1] if word.endswith("e") and len(word) > 4 else word
+    claim_words = tokens(question)
+    at = [i for i, w in enumerate(claim_words) if w.startswith(stem)]
+    if not at:
+        return None
+    scopes = cues.find(claim_words, SCOPES)
+    return Echo(stem=stem, negated=negated(at[0], at[0] + 1, scopes, claim_words, []))
+
+
+def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
+    """The stance of one answer on a yes/no question or claim.
+
+    Args:
+        answer: An ``Answer`` (its body is read; the title never decides) or its text.
+        question: A question ("Can I get Botox if I have MS?") or a claim phrased so
+            that yes is "for" ("It is safe for a patient with MS to have Botox").
+        target: The treatment or action to judge the answer on when the question
+            names several ("restylane"), or the outcome it asks about ("scar"); by
+            default the question's first target, or the whole question when it
+            names none.
+
+    Returns:
+        The ``Stance``: its label, the one sentence that shows it (None when
+        unclear) and the target it was judged on.
+    """
+    body = answer.body if isinstance(answer, Answer) else answer
+    if target is None:
+        targets = question_targets(question)
+        target = targets[0] if targets else ""
+    claim = read_claim(question)
+    echo = _echo(target, question) if target else None
+    cues = load_cues()
+    parts = sentences(body)
+    on_target = sentences_on_target(parts, target_scope(target, question))
+    readings = [
+        reading
+        for sentence, on in zip(parts, on_target)
+        if on and (reading := read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
+    ]
+    if not readings:
+        return Stance(label="unclear", evidence=None, target=target)
+    top = max(r.tier for r in readings)
+    # The label is the bottom line: the last of the strongest readings. The evidence is
+    # the first sentence that says it that strongly (the answer's plainest statement of
+    # it, before the repeats and sign-offs).
+    last = [r for r in readings if r.tier == top][-1]
+    best = next(r for r in readings if r.tier == top and r.label == last.label)
+    label = best.label
+    if claim.flip and label in ("for", "against"):
+        label = "against" if label == "for" else "for"
+    return Stance(
+        label=label,
+        evidence=best.sentence,
+        target=target,
+        condition=best.condition if label == "conditional" else None,
+    )
+

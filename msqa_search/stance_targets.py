@@ -1,0 +1,194 @@
+"""Targets of a question, and which sentences speak of them, through the synonym groups.
+
+A *concept* is a synonym group, named by its first phrase ("botox" for "botox cosmetic",
+"filler" for "dermal fillers"); a phrase that only appears in rules is its own concept
+("restylane"). Rules link kinds: "filler => hyaluronic acid filler => restylane", so a
+sentence about fillers speaks of Restylane too, and one about Restylane of fillers, but
+one about Sculptra does not speak of Restylane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import attrs
+
+from .stance_cues import load_cues
+from .synonyms import Phrase, load_synonyms, phrase_words
+
+# Pronouns that carry the previous sentence's treatment into a sentence naming none.
+_ANAPHORS = frozenset({"it", "its", "they", "them", "these", "those", "both", "that"})
+
+
+@attrs.frozen(kw_only=True)
+class ConceptTable:
+    """Synonym phrases mapped to concepts, with the kind-of links between concepts."""
+
+    concept_of: dict[Phrase, Phrase]
+    related: dict[Phrase, frozenset[Phrase]]
+    """Concept -> itself, its kinds (rules downward) and what it is a kind of (upward)."""
+    nontarget: frozenset[Phrase]
+    longest: int
+
+    def find(self, words: Sequence[str]) -> list[Phrase]:
+        """The concepts named in a text's words (from ``phrase_words``), in order."""
+        found = []
+        i = 0
+        while i < len(words):
+            for end in range(min(len(words), i + self.longest), i, -1):
+                concept = self.concept_of.get(tuple(words[i:end]))
+                if concept is not None:
+                    found.append(concept)
+                    i = end
+                    break
+            else:
+                i += 1
+        return found
+
+    def resolve(self, target: str) -> Phrase:
+        """The concept a target names; an unknown target is a concept of its own words."""
+        words = phrase_words(target)
+        return self.concept_of.get(words, words)
+
+    def relatives(self, concept: Phrase) -> frozenset[Phrase]:
+        """The concept and the concepts linked to it by rules, either way."""
+        return self.related.get(concept, frozenset({concept}))
+
+
+@lru_cache(maxsize=1)
+def concept_table() -> ConceptTable:
+    """The concepts of the shipped synonym file, built once per process."""
+    synonyms = load_synonyms()
+    concept_of: dict[Phrase, Phrase] = {}
+    for group in synonyms.groups:
+        for phrase in group:
+            concept_of.setdefault(phrase, group[0])
+    for left, rights in synonyms.rules:
+        for phrase in (left, *rights):
+            concept_of.setdefault(phrase, phrase)
+    down: dict[Phrase, set[Phrase]] = {}
+    for left, rights in synonyms.rules:
+        down.setdefault(concept_of[left], set()).update(concept_of[r] for r in rights)
+    closed = {c: _reach(c, down) for c in set(concept_of.values())}
+    related: dict[Phrase, set[Phrase]] = {c: {c} | reach for c, reach in closed.items()}
+    for concept, reach in closed.items():
+        for lower in reach:
+            related[lower].add(concept)
+    cues = load_cues()
+    nontarget = set()
+    for phrase in cues.phrases("nontarget"):
+        words = phrase_words(" ".join(phrase))
+        nontarget.add(concept_of.get(words, words))
+    return ConceptTable(
+        concept_of=concept_of,
+        related={c: frozenset(r) for c, r in related.items()},
+        nontarget=frozenset(nontarget),
+        longest=max(map(len, concept_of), default=1),
+    )
+
+
+def _reach(start: Phrase, down: dict[Phrase, set[Phrase]]) -> set[Phrase]:
+    seen: set[Phrase] = set()
+    stack = list(down.get(start, ()))
+    while stack:
+        concept = stack.pop()
+        if concept not in seen and concept != start:
+            seen.add(concept)
+            stack.extend(down.get(concept, ()))
+    return seen
+
+
+@lru_cache(maxsize=4096)
+def question_targets(question: str) -> tuple[str, ...]:
+    """The treatments or actions a question names, found through the synonym groups.
+
+    The patient's condition ("MS"), body areas, complications and people are not
+    targets (the ``nontarget`` cues). Each concept is named once, by its group's first
+    phrase, in the order the question first names it.
+
+    Args:
+        question: A question ("Having Restylane or Botox despite MS?") or a claim.
+
+    Returns:
+        E.g. ``("restylane", "botox")``; ``()`` when it names no known treatment.
+    """
+    table = concept_table()
+    found: list[Phrase] = []
+    for concept in table.find(phrase_words(question)):
+        if concept not in table.nontarget and concept not in found:
+            found.append(concept)
+    return tuple(" ".join(c) for c in found)
+
+
+@attrs.frozen(kw_only=True)
+class TargetScope:
+    """What counts as speaking of one target, for one question or claim."""
+
+    related: frozenset[Phrase]
+    """Concepts whose mention ties a sentence to the target."""
+    exclusive: bool
+    """True when the target is a treatment: a sentence naming only other treatments
+    is then not about it. A target that is an outcome ("bruise", "normal") is spoken
+    of by every sentence, whatever remedies it names."""
+
+
+@lru_cache(maxsize=4096)
+def target_scope(target: str, question: str) -> TargetScope:
+    """The concepts that tie a sentence to ``target`` when judging ``question``.
+
+    When the target is a treatment, they are its relatives and the other concepts the
+    question names that are not another of its targets; a concept sharing a word with
+    one of them counts too ("tca" with "tca peel"). An empty target, or one that
+    is no known treatment, ties every sentence.
+    """
+    table = concept_table()
+    concept = table.resolve(target)
+    known = concept in table.related and concept not in table.nontarget
+    if not target or not known:
+        return TargetScope(related=frozenset(), exclusive=False)
+    related = set(table.relatives(concept))
+    others: set[Phrase] = set()
+    for name in question_targets(question):
+        other = table.resolve(name)
+        if other not in related:
+            others.update(table.relatives(other))
+    for mentioned in table.find(phrase_words(question)):
+        if mentioned not in others:
+            related.add(mentioned)
+    return TargetScope(related=frozenset(related), exclusive=True)
+
+
+def _ties(concept: Phrase, scope: TargetScope) -> bool:
+    if concept in scope.related:
+        return True
+    words = set(concept)
+    return any(words.intersection(r) for r in scope.related)
+
+
+def sentences_on_target(sentences: Iterable[str], scope: TargetScope) -> list[bool]:
+    """For each sentence, whether it may speak of the target.
+
+    A sentence that names treatments speaks of the target when one of them is tied
+    to it. A sentence naming none speaks of every target, except that one with a
+    pronoun ("it", "they") speaks of what the sentence before it spoke of.
+    """
+    sentences = list(sentences)
+    if not scope.exclusive:
+        return [True] * len(sentences)
+    table = concept_table()
+    flags = []
+    carried: bool | None = None
+    for sentence in sentences:
+        words = phrase_words(sentence)
+        named = [c for c in table.find(words) if c not in table.nontarget]
+        if named:
+            on = any(_ties(c, scope) for c in named)
+            carried = on
+        elif carried is not None and _ANAPHORS.intersection(words):
+            on = carried
+        else:
+            on = True
+            carried = None
+        flags.append(on)
+    return flags
