@@ -10,7 +10,9 @@
     x IndexWriteError    (path): the index could not be written (disk full, read-only)
     x UnsafeIndexError   (path, file): index files others can write or own
   x QuerySyntaxError     (query, hint)
-  x SynonymFileError     (source, line): a bad line in a synonym file (synonyms.py)
+  x DataFileError        (source, line): a bad line in a data file
+    x SynonymFileError   a synonym file (synonyms.py)
+    x CueFileError       a stance cue file (stance_cues.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
     x FilterValueError   (facet, value, nearest): a filter value the index does not hold
   x AnswerNotFoundError  (answer_id)
@@ -25,6 +27,25 @@ import os
 
 class MsqaError(Exception):
     """Base for everything msqa_search raises on purpose."""
+
+
+class DataFileError(MsqaError, ValueError):
+    """A data file (synonyms, stance cues) that cannot be read or has a bad line."""
+
+    def __init__(self, message: str, *, source: str, line: int | None = None):
+        self.message = message
+        self.source = source
+        self.line = line
+        where = source if line is None else f"{source}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class SynonymFileError(DataFileError):
+    """A synonym file that cannot be read or has a line that is not a group or a rule."""
+
+
+class CueFileError(DataFileError):
+    """A stance cue file with a line that is not ``KIND [TIER]: phrase, ...``."""
 
 
 class ParseError(MsqaError):

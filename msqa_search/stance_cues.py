@@ -16,7 +16,7 @@ from importlib import resources
 
 import attrs
 
-from .errors import MsqaError
+from .errors import CueFileError
 from .stance_text import tokens
 
 POLAR_KINDS = {
@@ -39,15 +39,6 @@ KINDS = frozenset(POLAR_KINDS) | SCOPE_KINDS | MODIFIER_KINDS | LIST_KINDS
 _LINE = re.compile(r"^([a-z+\-]+)\s*([123])?\s*:(.*)$")
 
 
-class CueFileError(MsqaError, ValueError):
-    """A stance cue file with a line that is not ``KIND [TIER]: phrase, ...``."""
-
-    def __init__(self, message: str, *, source: str, line: int | None = None):
-        self.message = message
-        self.source = source
-        self.line = line
-        where = source if line is None else f"{source}:{line}"
-        super().__init__(f"{where}: {message}")
 
 
 @attrs.frozen(kw_only=True)

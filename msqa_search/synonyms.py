@@ -24,7 +24,7 @@ from pathlib import Path
 import attrs
 import platformdirs
 
-from .errors import MsqaError
+from .errors import SynonymFileError
 
 Phrase = tuple[str, ...]
 """A phrase as its lowercased words, e.g. ``("botulinum", "toxin")``."""
@@ -36,15 +36,6 @@ HONORIFICS = frozenset({"ms"})
 """Words that are a title when typed as one ("Ms. Smith"), see ``SynonymMap.expand``."""
 
 
-class SynonymFileError(MsqaError, ValueError):
-    """A synonym file that cannot be read or has a line that is not a group or a rule."""
-
-    def __init__(self, message: str, *, source: str, line: int | None = None):
-        self.message = message
-        self.source = source
-        self.line = line
-        where = source if line is None else f"{source}:{line}"
-        super().__init__(f"{where}: {message}")
 
 
 @attrs.frozen(kw_only=True)
