@@ -70,12 +70,21 @@ def safe_loads(data: bytes, **_ignored):
     """
     # A buffered reader has peek(), which lets the C unpickler read ahead instead of
     # calling read() once per opcode (5 times slower on a bare BytesIO).
-    return _Unpickler(io.BufferedReader(io.BytesIO(data))).load()
+    return _load(io.BufferedReader(io.BytesIO(data)))
 
 
 def safe_load(file, **_ignored):
     """``pickle.load`` from a file, building plain data only (see ``safe_loads``)."""
-    return _Unpickler(file).load()
+    return _load(file)
+
+
+def _load(file):
+    try:
+        return _Unpickler(file).load()
+    except MemoryError:
+        # A damaged length field asks for more bytes than any index file holds; the
+        # reader tries to set that much memory aside before it finds out.
+        raise pickle.UnpicklingError("a pickle in an index file claims an impossible size") from None
 
 
 def install() -> None:

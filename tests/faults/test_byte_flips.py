@@ -41,12 +41,13 @@ def exercise(root: Path) -> list[str]:
 
 
 def flip_bytes(root: Path, rng: random.Random, flips: int) -> Path:
-    """Flip ``flips`` random bits in one random file of the current generation (or CURRENT)."""
+    """Flip ``flips`` distinct random bits in one random file of the current generation (or
+    CURRENT); distinct, so that two flips of one bit never cancel out."""
     files = sorted(p for p in current(root).iterdir() if p.stat().st_size and p.name != "MAIN_WRITELOCK")
     target = rng.choice([*files, root / "CURRENT"])
     data = bytearray(target.read_bytes())
-    for _ in range(flips):
-        data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    for bit in rng.sample(range(len(data) * 8), min(flips, len(data) * 8)):
+        data[bit // 8] ^= 1 << (bit % 8)
     target.write_bytes(bytes(data))
     return target
 
@@ -81,8 +82,8 @@ class TestByteFlips:
 
     @pytest.mark.slow
     def test_many_flips(self, two_segment_index, tmp_path):
-        """600 damaged copies: no raw exception, ever."""
-        run_flips(two_segment_index, tmp_path, 600, seed=1709)
+        """250 damaged copies: no raw exception, ever."""
+        run_flips(two_segment_index, tmp_path, 250, seed=1709)
 
 
 def rewrite_columns_header(root: Path, change) -> None:
