@@ -13,6 +13,13 @@ import pytest
 from msqa_search import Answer, Doctor, Thread, read_threads
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config) -> None:
+    """A run that leaves out the slow tests draws fewer property examples (budget.py)."""
+    quick = "not slow" in (config.getoption("markexpr") or "")
+    os.environ["MSQA_TESTS_QUICK"] = "1" if quick else "0"
+
 SEEDS = ROOT / "seeds"
 EXPECTATIONS_FILE = Path(__file__).resolve().parent / "seed-expectations.json"
 SEED_A = "000_19f0a23f49198bfd"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import attrs
 from hypothesis import HealthCheck, example, given, settings
+from budget import examples
 from hypothesis import strategies as st
 
 from msqa_search import Answer, Doctor, ParseError, Thread, format_thread, parse_thread
@@ -13,7 +14,7 @@ from msqa_search import Answer, Doctor, ParseError, Thread, format_thread, parse
 settings.register_profile(
     "msqa-parse",
     deadline=None,
-    max_examples=200,
+    max_examples=examples(200),
     suppress_health_check=[HealthCheck.too_slow],
 )
 PROFILE = settings.get_profile("msqa-parse")

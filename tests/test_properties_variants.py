@@ -12,13 +12,14 @@ from __future__ import annotations
 import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from budget import examples
 from hypothesis import strategies as st
 from test_properties import doctors, sentences, titles
 
 from msqa_search import Answer, Doctor, ParseError, Thread, parse_thread
 from msqa_search.render import FOOTER, VOTE_LINE, _card
 
-DEFAULT = settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.generate, Phase.target], suppress_health_check=[HealthCheck.too_slow])
+DEFAULT = settings(max_examples=examples(60), deadline=None, phases=[Phase.explicit, Phase.generate, Phase.target], suppress_health_check=[HealthCheck.too_slow])
 HEAVY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Paragraphs of two or three lines: never a short one-line paragraph that reads as a

@@ -119,6 +119,7 @@ class TestSearchDuringWrites:
         assert all(r["seen"]["old"] > 0 and r["seen"]["new"] > 0 for r in reports), reports
 
 
+@pytest.mark.slow
 class TestTwoWriters:
     """A second writer waits lock_timeout seconds, then gets IndexLockedError; nothing is lost."""
 

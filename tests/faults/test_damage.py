@@ -190,10 +190,17 @@ class TestFileInsteadOfFolder:
         assert "not an index\n" == two_segment_index.read_text(encoding="utf-8")
 
 
+#: Kinds of damage also run through the CLI in the quick run; the rest only in the full run
+#: (each is two subprocesses, and the library tests above cover every kind in-process).
+QUICK_CLI_DAMAGES = ("toc garbled", "columns garbled", "CURRENT empty")
+
+
 class TestDamageThroughCli:
     """The CLI prints the library's error as one line, exits 2; `index --rebuild` then fixes it."""
 
-    @pytest.mark.parametrize("kind", list(DAMAGES))
+    @pytest.mark.parametrize("kind", [
+        pytest.param(kind, marks=() if kind in QUICK_CLI_DAMAGES else pytest.mark.slow) for kind in DAMAGES
+    ])
     def test_cli_reports_damage_and_rebuild_fixes_it(self, two_segment_index, kind):
         """One line on stderr, no traceback, exit 2; then the named command rebuilds the index."""
         damage, _ = DAMAGES[kind]

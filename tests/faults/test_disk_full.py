@@ -214,6 +214,7 @@ def fill_up(folder: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow
 class TestRealFullDisk:
     """A small real tmpfs that runs out of space."""
 
@@ -256,6 +257,7 @@ class TestRealFullDisk:
         assert state_of(path) == "old"
 
 
+@pytest.mark.slow
 class TestReadOnlyFileSystem:
     """The tmpfs remounted read-only: a real read-only target, even for root."""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from faultlib import SEEDS, attempt, child_env, make_threads, run_cli, stderr_lines, time_limit
 from hypothesis import HealthCheck, given, settings
+from budget import examples
 from hypothesis import strategies as st
 
 from msqa_search import (
@@ -30,7 +31,7 @@ from msqa_search.files import MAX_FILE_BYTES
 from msqa_search.render import VOTE_LINE
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-FUZZ = settings(deadline=None, max_examples=150, derandomize=True,
+FUZZ = settings(deadline=None, max_examples=examples(150), derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 

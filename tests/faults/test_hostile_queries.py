@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from faultlib import SEEDS, make_threads, run_cli, stderr_lines, time_limit
 from hypothesis import HealthCheck, given, settings
+from budget import examples
 from hypothesis import strategies as st
 
 from msqa_search import QuerySyntaxError, Results, SearchOptionError, build_index, open_index, read_threads
 
 LIMIT = 5.0  # seconds per query: a guard against hangs and blow-ups, not a benchmark
-FUZZ = settings(deadline=None, max_examples=150, derandomize=True,
+FUZZ = settings(deadline=None, max_examples=examples(150), derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
 
 TOO_LONG = (

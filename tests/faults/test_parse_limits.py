@@ -12,11 +12,12 @@ import tracemalloc
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from budget import examples
 from hypothesis import strategies as st
 
 from msqa_search import ParseError, Thread, parse_thread
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ_HEAVY = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 VOTE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
