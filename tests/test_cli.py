@@ -585,10 +585,18 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_on_tty(args: list[str], env: dict[str, str]) -> bytes:
-    """Run the CLI with stdout on a pseudo-terminal; return what it wrote there."""
+def run_on_tty(args: list[str], env: dict[str, str], columns: int | None = None) -> bytes:
+    """Run the CLI with stdout on a pseudo-terminal (of ``columns`` columns when given,
+    with COLUMNS and LINES unset); return what it wrote there."""
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
+    if columns is not None:
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
     try:
         proc = subprocess.run(console_command() + args, stdout=slave, stderr=subprocess.PIPE,
                               stdin=subprocess.DEVNULL, env=env, timeout=120)
@@ -1550,42 +1558,13 @@ class TestSimilar:
                      "Error: no answer 'nope#1' in the index; answer ids look like THREAD_ID#POSITION")
 
 
-def run_on_tty_sized(args: list[str], env: dict[str, str], columns: int = 80) -> bytes:
-    """Run the CLI with stdout on a pseudo-terminal of ``columns`` columns."""
-    pty = pytest.importorskip("pty")
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
-    try:
-        proc = subprocess.run(console_command() + args, stdout=slave, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, env=env, timeout=120)
-    finally:
-        os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert 0 == proc.returncode, proc.stderr
-    return b"".join(chunks)
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 class TestRealTerminal:
     def test_default_search_fits_80_columns_and_is_coloured(self, tmp_path, index_dir):
         """On an 80-column terminal the default search is coloured and no line is wider than 80;
         piped, the same search has no colour at all."""
         env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir))
-        out = run_on_tty_sized(["botox", "contraindication"], env).decode("utf-8")
+        out = run_on_tty(["botox", "contraindication"], env, columns=80).decode("utf-8")
         piped = subprocess.run(console_command() + ["botox", "contraindication"], capture_output=True,
                                env=env, timeout=120, encoding="utf-8", stdin=subprocess.DEVNULL)
         plain = ANSI.sub("", out).replace("\r\n", "\n")
@@ -1599,7 +1578,7 @@ class TestRealTerminal:
         """NO_COLOR set to an empty value does not turn colour off (no-color.org)."""
         env = clean_env(tmp_path, MSQA_SEARCH_INDEX=str(index_dir), NO_COLOR="")
 
-        assert b"\x1b[" in run_on_tty_sized(["botox", "--limit", "1"], env)
+        assert b"\x1b[" in run_on_tty(["botox", "--limit", "1"], env, columns=80)
 
 
 class TestOutputFailures:
