@@ -30,6 +30,14 @@ class UnsafePickleError(pickle.UnpicklingError):
     """An index file holds a pickle that names something other than plain data."""
 
 
+def _bytes(*args):
+    """``bytes`` as protocol 2 calls it (``bytes()`` for b""), never ``bytes(N)``, which
+    would set N zero bytes aside for a damaged or hostile file."""
+    if args and not isinstance(args[0], (bytes, bytearray, str)):
+        raise UnsafePickleError("refused bytes() of a size in an index file")
+    return bytes(*args)
+
+
 #: The only globals a pickle in an index file may name: what Whoosh itself writes.
 ALLOWED = {
     # Protocol 2 writes bytes as _codecs.encode(text, "latin1"). str.encode does the same
@@ -38,7 +46,7 @@ ALLOWED = {
     ("builtins", "int"): int,
     ("builtins", "float"): float,
     ("builtins", "str"): str,
-    ("builtins", "bytes"): bytes,
+    ("builtins", "bytes"): _bytes,
     ("builtins", "set"): set,
     ("builtins", "frozenset"): frozenset,
     ("collections", "defaultdict"): defaultdict,

@@ -224,3 +224,20 @@ class TestOwnedByAnotherUser:
         os.chown(path, STRANGER, STRANGER)
         error = opens(seed_index)
         assert (type(error), str(error)) == (UnsafeIndexError, refusal(seed_index, path, "belongs to another user"))
+
+
+class TestAllocationBombs:
+    """A pickle may not make the reader set aside memory its file does not hold."""
+
+    def test_bytes_of_a_size_is_refused(self):
+        """``bytes(2**31)`` in a pickle is refused; ``bytes()`` as protocol 2 writes b"" is fine."""
+        bomb = b"c__builtin__\nbytes\n(J\x00\x00\x00\x7ftR."
+        with pytest.raises(index_pickle.UnsafePickleError):
+            index_pickle.safe_loads(bomb)
+        assert b"" == index_pickle.safe_loads(pickle.dumps(b"", protocol=2))
+
+    def test_impossible_length_is_an_unpickling_error(self):
+        """A length field far beyond the data is an UnpicklingError (damage), not MemoryError."""
+        huge = b"\x80\x04\x8e" + (2**62).to_bytes(8, "little") + b"x"
+        with pytest.raises(pickle.UnpicklingError):
+            index_pickle.safe_loads(huge)
