@@ -134,7 +134,7 @@ def segment_problems(generation: Path, segments, meta: dict) -> list[str]:
             return ["the table of contents holds something other than a segment"]
         segid, count = getattr(segment, "segid", None), getattr(segment, "_doccount", None)
         deleted = getattr(segment, "_deleted", None)
-        if not isinstance(segid, str) or not _SEGMENT_ID.fullmatch(segid) or segment.indexname != "MAIN":
+        if not isinstance(segid, str) or not _SEGMENT_ID.fullmatch(segid) or getattr(segment, "indexname", None) != "MAIN":
             return ["the table of contents names a segment oddly"]
         segid = segment.segment_id()
         if not _is_count(count):
@@ -143,7 +143,7 @@ def segment_problems(generation: Path, segments, meta: dict) -> list[str]:
             isinstance(deleted, (set, frozenset)) and all(_is_count(d) and d < count for d in deleted)
         ):
             problems.append(f"segment {segid} has deleted documents out of range")
-        if not isinstance(segment.compound, bool) or not isinstance(getattr(segment, "_fieldlengths", None), dict):
+        if not isinstance(getattr(segment, "compound", None), bool) or not isinstance(getattr(segment, "_fieldlengths", None), dict):
             problems.append(f"segment {segid} is malformed")
         if recorded is not None and recorded.get(segid) != count:
             problems.append(f"segment {segid} holds {count} documents, not the {recorded.get(segid)} written")
