@@ -31,15 +31,16 @@ from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, Th
 from .model import AnswerStance, Consensus, Stance
 from .parse import parse_thread
 from .render import format_thread
-from .stance import answer_stance
-from .stance_consensus import thread_consensus
-from .stance_targets import question_targets
 
 __version__ = "0.1.0"
 
-# The index and search modules import whoosh, which costs about 0.1 s; load them on first
-# use so that parsing alone stays quick.
+# The index and search modules import whoosh, which costs about 0.1 s, and the stance
+# modules load the synonym and cue lexicons; load them on first use so that parsing alone
+# stays quick.
 _LAZY = {
+    "answer_stance": "stance",
+    "question_targets": "stance_targets",
+    "thread_consensus": "stance_consensus",
     "IndexStats": "index",
     "SearchIndex": "index",
     "UpdateSummary": "index",
@@ -51,6 +52,9 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .index import IndexStats, SearchIndex, UpdateSummary, build_index, open_index
     from .samples import sample_paths
+    from .stance import answer_stance
+    from .stance_consensus import thread_consensus
+    from .stance_targets import question_targets
 
 
 def __getattr__(name: str):
