@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from msqa_search import ParseError, Thread, parse_thread
-from msqa_search import cards
+from msqa_search.parse import cards
 
 DEFAULT = Path(__file__).resolve().parent.parent / ".." / "shared" / "realpages"
 

@@ -6,8 +6,8 @@ filters, facets, highlights, medical synonyms and typo tolerance.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .errors import (
     AnswerNotFoundError,
@@ -26,11 +26,24 @@ from .errors import (
     ThreadNotFoundError,
     UnsafeIndexError,
 )
-from .files import find_thread_files, read_thread, read_threads
-from .model import Answer, Doctor, FacetValue, Hit, Problem, Results, Thread, ThreadAnswer, from_dict, to_dict
-from .model import AnswerStance, Consensus, Stance
-from .parse import parse_thread
-from .render import format_thread
+from .model import (
+    Answer,
+    AnswerStance,
+    Consensus,
+    Doctor,
+    FacetValue,
+    Hit,
+    IndexStats,
+    Problem,
+    Results,
+    Stance,
+    Thread,
+    ThreadAnswer,
+    UpdateSummary,
+    from_dict,
+    to_dict,
+)
+from .parse import find_thread_files, format_thread, parse_thread, read_thread, read_threads
 
 __version__ = "0.1.0"
 
@@ -41,16 +54,14 @@ _LAZY = {
     "answer_stance": "stance",
     "question_targets": "stance_targets",
     "thread_consensus": "stance_consensus",
-    "IndexStats": "index",
     "SearchIndex": "index",
-    "UpdateSummary": "index",
     "build_index": "index",
     "open_index": "index",
     "sample_paths": "samples",
 }
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .index import IndexStats, SearchIndex, UpdateSummary, build_index, open_index
+if _TYPE_CHECKING:  # pragma: no cover
+    from .index import SearchIndex, build_index, open_index
     from .samples import sample_paths
     from .stance import answer_stance
     from .stance_consensus import thread_consensus
@@ -59,7 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(_import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,7 @@ every query, is what makes plain Whoosh slow. Instead, each segment gets a small
 holding, for every document number, the index of its specialty, city, doctor, rating
 band and thread in a table, plus its rating and review count. Facet counts are then a
 ``numpy.bincount`` over the matching document numbers, and filters cached boolean arrays
-(search_scores.py).
+(facets.py, ranking.py).
 
 File layout: one line of JSON (the tables and the arrays' lengths), then the arrays as
 raw little-endian 32-bit integers in the order of ``ARRAYS``.
@@ -23,6 +23,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
+
+__all__ = [
+    "ARRAYS",
+    "BANDS",
+    "Columns",
+    "ColumnsBuilder",
+    "FORMAT",
+    "TABLES",
+    "UNKNOWN",
+    "concat",
+    "facet_key",
+    "load",
+    "rating_band",
+    "save",
+]
 
 FORMAT = 1
 #: Facets whose values live in a table; the array holds the value's place in it.

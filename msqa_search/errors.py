@@ -11,7 +11,7 @@
     x UnsafeIndexError   (path, file): index files others can write or own
   x QuerySyntaxError     (query, hint)
   x DataFileError        (source, line): a bad line in a data file
-    x SynonymFileError   a synonym file (synonyms.py)
+    x SynonymFileError   a synonym file (lexicon/synonyms.py)
     x CueFileError       a stance cue file (stance_cues.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
     x FilterValueError   (facet, value, nearest): a filter value the index does not hold
@@ -23,6 +23,28 @@
 from __future__ import annotations
 
 import os
+
+__all__ = [
+    "AnswerNotFoundError",
+    "CueFileError",
+    "DataFileError",
+    "FilterValueError",
+    "IndexClosedError",
+    "IndexDamagedError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexProblem",
+    "IndexSchemaError",
+    "IndexWriteError",
+    "MsqaError",
+    "ParseError",
+    "QuerySyntaxError",
+    "SearchOptionError",
+    "SynonymFileError",
+    "ThreadNotFoundError",
+    "UnsafeIndexError",
+    "rebuild_hint",
+]
 
 
 class MsqaError(Exception):
@@ -108,7 +130,7 @@ class IndexWriteError(IndexProblem):
 
 class UnsafeIndexError(IndexProblem):
     """Index files are writable by, or belong to, other users: they could change what
-    the index answers. (Opening an index never runs code from it; see index_pickle.py.)"""
+    the index answers. (Opening an index never runs code from it; see engine/safe_pickle.py.)"""
 
     def __init__(self, message: str, *, path, file: str):
         self.file = file

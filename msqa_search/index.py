@@ -1,72 +1,73 @@
-"""Opening an index and searching it: ``open_index`` and ``SearchIndex``.
+"""The SearchIndex facade: build, open, search, update and ask what an index holds.
 
-Building and updating are in index_write.py, the schema in index_schema.py, the folder
-layout in store.py.
+Writing is in engine/writer.py, the folder layout in store.py, searching one snapshot
+in search.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import os
-import pickle
-import stat
-import struct
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
 import numpy as np
-import whoosh
-from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import index_check, search_scores, store
+from . import facets as facets_mod
+from . import search as search_mod
+from . import store
+from .engine import check, documents
+from .engine.generations import LOCK_TIMEOUT
+from .engine.opening import confirm_damage, damage_guard, damaged, open_current, open_generation
+from .engine.schema import SCHEMA_VERSION
+from .engine.snapshot import Snapshot
+from .engine.writer import build_generation, remove_generation, update_generation
 from .errors import (
     AnswerNotFoundError,
     IndexClosedError,
-    IndexDamagedError,
-    IndexSchemaError,
     MsqaError,
     SearchOptionError,
     ThreadNotFoundError,
-    UnsafeIndexError,
     rebuild_hint,
 )
-from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
-from .search_query import FACETS
-from .index_write import (
-    LOCK_TIMEOUT,
-    UpdateSummary,
-    build_index,
-    columns_name,
-    load_vocabulary,
-    remove_generation,
-    update_generation,
-)
-from .model import Answer, Doctor, FacetValue, Results, Thread, ThreadAnswer, from_dict
-
-_WHOOSH_DIR = os.path.dirname(whoosh.__file__)
+from .facets import FACETS
+from .model import FacetValue, IndexStats, Results, Thread, ThreadAnswer, UpdateSummary
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
 
 
-@attrs.frozen(kw_only=True)
-class IndexStats:
-    """What an index holds."""
+def build_index(
+    threads: Iterable[Thread],
+    path: str | os.PathLike[str],
+    *,
+    lock_timeout: float = LOCK_TIMEOUT,
+    on_thread: Callable[[Thread], None] | None = None,
+    workers: int | None = None,
+) -> SearchIndex:
+    """Build a new index of ``threads`` at ``path``, replacing any index there.
 
-    path: str
-    threads: int
-    answers: int
-    doctors: int
-    specialties: int
-    cities: int
-    schema_version: int
-    generation: str
-    segments: int
+    The index is written beside the old one and swapped in only when complete: a
+    failed or interrupted build leaves the previous index as it was.
+
+    Args:
+        threads: the threads to index (any iterable; read once).
+        path: the index folder; created if missing. Files in it that are not the
+            index's own are left alone.
+        lock_timeout: seconds to wait while another process writes this index.
+        on_thread: called after each thread is added (for progress reports).
+        workers: processes for a large build (over PARALLEL_MIN_ANSWERS answers);
+            by default one per core, at most four. 1 builds in this process.
+
+    Raises:
+        IndexLockedError: another process kept the index locked for ``lock_timeout``.
+        IndexWriteError: the index could not be written (disk full, read-only...).
+        IndexProblem: ``path`` is a file.
+    """
+    root = Path(path)
+    build_generation(threads, root, lock_timeout=lock_timeout, on_thread=on_thread, workers=workers)
+    return open_index(root)
 
 
 def open_index(path: str | os.PathLike[str]) -> SearchIndex:
@@ -79,166 +80,8 @@ def open_index(path: str | os.PathLike[str]) -> SearchIndex:
         UnsafeIndexError: its files are writable by, or belong to, other users.
     """
     root = Path(path)
-    return SearchIndex(root, *_open_current(root))
-
-
-def _open_current(root: Path, tries: int = 5):
-    """Open the generation CURRENT names; if a writer replaces it meanwhile (and cleans
-    the one read away), read CURRENT again."""
-    for attempt in range(tries):
-        generation = store.require_generation(root)
-        try:
-            return generation, _open_generation(root, generation)
-        except IndexDamagedError:
-            if attempt == tries - 1 or store.current_generation(root) == generation:
-                raise
-
-
-def _open_generation(root: Path, generation: Path):
-    store.check_generation_files(root, generation)
-    _check_safe(root, generation)
-    try:
-        meta = store.read_meta(generation)
-    except FileNotFoundError as e:
-        raise IndexDamagedError(
-            f"the index at {root} is damaged: {generation.name} is missing or incomplete."
-            f" {rebuild_hint(root)}",
-            path=root,
-        ) from e
-    except (OSError, ValueError, RecursionError) as e:
-        raise IndexDamagedError(f"the index at {root} is damaged ({e}). {rebuild_hint(root)}", path=root) from e
-    found = meta.get("schema") if isinstance(meta, dict) else None
-    if found != SCHEMA_VERSION:
-        raise IndexSchemaError(
-            f"the index at {root} was written with schema version {found}; this version of"
-            f" msqa-search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
-            path=root, found=found, expected=SCHEMA_VERSION,
-        )
-    index_check.check_meta(root, generation, meta)
-    with damage_guard(root, opening=True):
-        ix = FileStorage(str(generation)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
-        index_check.check_segments(root, generation, ix._segments(), meta)
-        return ix
-
-
-@contextlib.contextmanager
-def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
-    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError.
-
-    Whoosh leaves files open when it fails half-way through opening an index; with
-    ``opening``, they are closed here instead of warning later from whatever code runs
-    next. (Files of an open index belong to its searcher, which ``close()`` closes.)
-    """
-    try:
-        yield
-    except MsqaError:
-        raise
-    except Exception as e:
-        if not _from_files(e):
-            raise  # a bug, not damage: let it show
-        if opening:
-            _close_files(e.__traceback__)
-        raise damaged(root, e) from None
-
-
-_FILE_ERRORS = (OSError, EOFError, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, struct.error)
-
-
-def _from_files(error: BaseException) -> bool:
-    """True when ``error`` comes from reading index files: raised inside Whoosh (which
-    raises anything on garbled bytes), or a read or decoding error anywhere."""
-    if isinstance(error, _FILE_ERRORS):
-        return True
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_WHOOSH_DIR)
-
-
-def _close_searcher(searcher) -> None:
-    """Close every file of a searcher, part by part: after damage some part may fail to
-    close, and that must not leave the others open."""
-    reader = searcher.reader()
-    for segment_reader in getattr(reader, "readers", None) or [reader]:
-        for part in ("_terms", "_perdoc", "_storage"):
-            with contextlib.suppress(Exception):
-                getattr(segment_reader, part).close()
-        segment_reader.is_closed = True
-    searcher.is_closed = True
-
-
-def _close_files(tb) -> None:
-    """Close the files, and the readers of segments opened so far, that the frames of a
-    traceback hold."""
-    from whoosh.filedb.structfile import StructFile
-    from whoosh.reading import IndexReader
-
-    def close(value) -> None:
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                close(item)
-        elif isinstance(value, (StructFile, io.IOBase, IndexReader)):
-            with contextlib.suppress(Exception):
-                value.close()
-
-    while tb is not None:
-        for value in list(tb.tb_frame.f_locals.values()):
-            close(value)
-        tb = tb.tb_next
-
-
-def damaged(root: Path, error: BaseException) -> IndexDamagedError:
-    detail = f"{type(error).__name__}: {error}"[:200]
-    return IndexDamagedError(f"the index at {root} is damaged ({detail}). {rebuild_hint(root)}", path=root)
-
-
-@contextlib.contextmanager
-def confirm_damage(root: Path, generation: Path) -> Iterator[None]:
-    """Let an error that is not the library's own through only when the index's files
-    match their checksums: then it is a bug. When they do not, it was damage, reported
-    as the one-line IndexDamagedError naming the first damaged file."""
-    try:
-        yield
-    except MsqaError:
-        raise
-    except Exception as e:
-        if _from_files(e):
-            raise damaged(root, e) from None
-        try:
-            meta = store.read_meta(generation)
-            problems = index_check.file_problems(generation, meta) if meta.get("files") is not None else []
-        except Exception as failure:  # noqa: BLE001 - the meta file itself is damaged
-            problems = [f"{store.META} cannot be read ({type(failure).__name__})"]
-        if problems:
-            raise IndexDamagedError(
-                f"the index at {root} is damaged ({problems[0]}). {rebuild_hint(root)}", path=root,
-            ) from None
-        raise
-
-
-def _check_safe(root: Path, generation: Path) -> None:
-    """Refuse index files that other users can write or own: they could change what the
-    index answers (or swap files under a writer). Opening runs no code from the files
-    either way (index_pickle.py); this guards what the index says, not the process."""
-    me = os.geteuid() if hasattr(os, "geteuid") else None
-    for path in (root, generation, *(generation.iterdir() if generation.is_dir() else ())):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        # The sticky bit lets only owners delete or rename entries of a folder; on a file
-        # it means nothing, so a 1666 file is as writable by others as a 0666 one.
-        sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
-        writable_by_others = info.st_mode & stat.S_IWOTH and not sticky_folder
-        foreign_owner = me is not None and info.st_uid not in (me, 0)
-        if writable_by_others or foreign_owner:
-            why = "is writable by other users" if writable_by_others else "belongs to another user"
-            raise UnsafeIndexError(
-                f"refusing to open the index at {root}: {path} {why}, so others could change"
-                " what it answers. Rebuild the index yourself from the thread files,"
-                f" or fix its permissions (chmod -R o-w {root}) if you trust it.",
-                path=root, file=str(path),
-            )
+    generation, ix = open_current(root)
+    return SearchIndex(Snapshot(root, generation, ix))
 
 
 class SearchIndex:
@@ -251,20 +94,14 @@ class SearchIndex:
     thread at a time.
     """
 
-    def __init__(self, root: Path, generation: Path, ix) -> None:
-        self.path = root
-        self._generation = generation
-        self._ix = ix
-        self._searcher = None
-        self._columns: cols.Columns | None = None
-        self._vocabulary: Counter | None = None
-        self.cache: dict = {}
-        """Per-generation caches of the search module (filter sets, speller)."""
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.path = snapshot.root
+        self._snapshot = snapshot
         self.closed = False
         """True once ``close()`` was called."""
 
     def __repr__(self) -> str:
-        return f"<SearchIndex {str(self.path)!r} {self._generation.name}>"
+        return f"<SearchIndex {str(self.path)!r} {self._snapshot.generation.name}>"
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -275,15 +112,7 @@ class SearchIndex:
     def close(self) -> None:
         """Release the index's open files. The SearchIndex cannot be used after this."""
         self.closed = True
-        self._release()
-
-    def _release(self) -> None:
-        if self._searcher is not None:
-            searcher, self._searcher = self._searcher, None
-            self.cache.pop("vectors", None)  # holds the searcher's readers
-            _close_searcher(searcher)
-
-    # -- what the search module uses ---------------------------------------------
+        self._snapshot.close()
 
     def refresh(self) -> None:
         """Switch to the newest generation if a writer has published one.
@@ -294,53 +123,28 @@ class SearchIndex:
         if self.closed:
             raise IndexClosedError(self.path)
         current = store.current_generation(self.path)
-        if current is not None and current != self._generation:
-            generation, ix = _open_current(self.path)
-            self._release()
-            self._generation, self._ix = generation, ix
-            self._columns = self._vocabulary = None
-            self.cache = {}
+        if current is not None and current != self._snapshot.generation:
+            generation, ix = open_current(self.path)
+            self._snapshot.close()
+            self._snapshot = Snapshot(self.path, generation, ix)
+
+    def snapshot(self) -> Snapshot:
+        """The snapshot of the generation this SearchIndex reads (no refresh)."""
+        if self.closed:
+            raise IndexClosedError(self.path)
+        return self._snapshot
 
     def searcher(self):
-        """The open Whoosh searcher (for the search module)."""
-        if self._searcher is None:
-            if self.closed:
-                raise IndexClosedError(self.path)
-            self._check_segments()
-            with damage_guard(self.path, opening=True):
-                self._searcher = self._ix.searcher()
-        return self._searcher
-
-    def _check_segments(self) -> None:
-        """A missing segment file is damage; find it before Whoosh opens the others (and
-        leaves them open when it trips over the missing one)."""
-        for segment in self._ix._segments():
-            name = segment.segment_id()
-            if not any((self._generation / f"{name}.{ext}").exists() for ext in ("pst", "seg")):
-                raise damaged(self.path, FileNotFoundError(f"segment {name} is missing"))
+        """The open Whoosh searcher of the current snapshot."""
+        return self.snapshot().searcher
 
     def columns(self) -> cols.Columns:
         """The value arrays of every document, in document-number order."""
-        searcher = self.searcher()
-        if self._columns is None:
-            parts = []
-            try:
-                for segment in self._ix._segments():
-                    parts.append(cols.load(self._generation / columns_name(segment)))
-            except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
-                raise damaged(self.path, e) from e
-            columns = cols.concat(parts) if parts else cols.ColumnsBuilder().build()
-            if columns.size != searcher.doc_count_all():
-                raise damaged(self.path, ValueError("columns do not match the segments"))
-            self._columns = columns
-        return self._columns
+        return self.snapshot().columns
 
     def vocabulary(self) -> Counter:
         """Raw words of the index and how many answers hold each (for typo handling)."""
-        if self._vocabulary is None:
-            with damage_guard(self.path):
-                self._vocabulary = load_vocabulary(self._generation)
-        return self._vocabulary
+        return self.snapshot().vocabulary
 
     # -- public API ---------------------------------------------------------------
 
@@ -388,12 +192,11 @@ class SearchIndex:
             IndexClosedError: the SearchIndex was closed.
             IndexDamagedError: the index's files are damaged.
         """
-        from .search import search
-
         self.refresh()
-        with confirm_damage(self.path, self._generation):
-            return search(
-                self, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
+        snapshot = self._snapshot
+        with confirm_damage(self.path, snapshot.generation):
+            return search_mod.search(
+                snapshot, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
                 snippet_chars=snippet_chars,
@@ -410,10 +213,8 @@ class SearchIndex:
             AnswerNotFoundError: no such answer in the index.
             IndexClosedError: the SearchIndex was closed.
         """
-        from .search import similar
-
         found = self.answer(answer_id)
-        return similar(self, found.answer, limit=limit, facets=facets)
+        return search_mod.similar(self._snapshot, found.answer, limit=limit, facets=facets)
 
     def values(self, facet: str) -> tuple[FacetValue, ...]:
         """Every value of ``facet`` (specialty, city, rating, doctor) with how many
@@ -425,10 +226,10 @@ class SearchIndex:
         if facet not in FACETS:
             raise SearchOptionError(f"unknown facet {facet!r}; facets are {', '.join(FACETS)}")
         self.refresh()
+        snapshot = self._snapshot
         with damage_guard(self.path):
-            vec = search_scores.vectors(self)
-            live = np.flatnonzero(vec.live)
-            return tuple(FacetValue(value=v, count=n) for v, n in search_scores.facet_counts(self, facet, live))
+            live = np.flatnonzero(snapshot.postings.live)
+            return tuple(FacetValue(value=v, count=n) for v, n in facets_mod.facet_counts(snapshot, facet, live))
 
     def answer(self, answer_id: str) -> ThreadAnswer:
         """The answer with ``answer_id`` and its thread (with all its indexed answers).
@@ -441,9 +242,8 @@ class SearchIndex:
             AnswerNotFoundError: no such answer in the index.
         """
         self.refresh()
-        with confirm_damage(self.path, self._generation):
-            searcher = self.searcher()
-            fields = self._stored({"answer_id": answer_id}, searcher)
+        with confirm_damage(self.path, self._snapshot.generation):
+            fields = documents.stored_by(self.path, self._snapshot.searcher, "answer_id", answer_id)
             if not fields:
                 raise AnswerNotFoundError(answer_id)
             thread = self.thread(fields[0]["thread_id"])
@@ -459,42 +259,19 @@ class SearchIndex:
             ThreadNotFoundError: no answer of that thread is in the index.
         """
         self.refresh()
-        with confirm_damage(self.path, self._generation):
+        with confirm_damage(self.path, self._snapshot.generation):
             return self._thread(thread_id)
 
     def _thread(self, thread_id: str) -> Thread:
-        docs = sorted(self._stored({"thread_id": thread_id}, self.searcher()), key=lambda f: f["position"])
+        docs = documents.stored_by(self.path, self._snapshot.searcher, "thread_id", thread_id)
         if not docs:
             raise ThreadNotFoundError(thread_id)
-        info = json.loads(docs[0]["thread"])
-        answers = [
-            Answer(
-                thread_id=thread_id,
-                position=i,
-                title=f["title"],
-                body=f["body"],
-                doctor=from_dict(Doctor, json.loads(f["card"])) if f["card"] else None,
-                cut=bool(f.get("cut", False)),
-            )
-            for i, f in enumerate(docs, start=1)
-        ]
-        return Thread(
-            id=thread_id, title=info["title"], body=info["body"],
-            declared_answers=info["declared_answers"], answers=answers, source=info["source"],
-            complete=bool(info.get("complete", True)),
-        )
+        return documents.thread_of(thread_id, docs)
 
     def sources(self) -> dict[str, str | None]:
         """Thread id -> the file it was read from (None when not read from a file)."""
         self.refresh()
-        searcher = self.searcher()
-        found: dict[str, str | None] = {}
-        with damage_guard(self.path):
-            for docnum in searcher.reader().all_doc_ids():
-                fields = searcher.stored_fields(docnum)
-                if fields["thread_id"] not in found:
-                    found[fields["thread_id"]] = json.loads(fields["thread"]).get("source")
-        return found
+        return documents.sources(self.path, self._snapshot.searcher)
 
     def remove(self, thread_ids: Iterable[str], *, lock_timeout: float = LOCK_TIMEOUT) -> UpdateSummary:
         """Remove the threads ``thread_ids`` (all their answers) from the index.
@@ -506,34 +283,19 @@ class SearchIndex:
             IndexWriteError: the index could not be written; it is left as it was.
         """
         self.refresh()
-        summary = remove_generation(
-            self.path, thread_ids, lock_timeout=lock_timeout,
-            open_generation=lambda generation: _open_generation(self.path, generation),
-        )
+        summary = remove_generation(self.path, thread_ids, lock_timeout=lock_timeout)
         self.refresh()
         return summary
-
-    def _stored(self, terms: dict, searcher) -> list[dict]:
-        from whoosh.query import Term
-
-        (field, value), = terms.items()
-        with damage_guard(self.path):
-            found = [searcher.stored_fields(d) for d in searcher.docs_for_query(Term(field, value))]
-        for fields in found:
-            problem = index_check.stored_problem(fields)
-            if problem:
-                raise damaged(self.path, ValueError(problem))
-        return found
 
     def stats(self) -> IndexStats:
         """Counts of what the index holds."""
         self.refresh()
-        with confirm_damage(self.path, self._generation):
+        with confirm_damage(self.path, self._snapshot.generation):
             return self._stats()
 
     def _stats(self) -> IndexStats:
-        searcher = self.searcher()
-        columns = self.columns()
+        snapshot = self._snapshot
+        searcher, columns = snapshot.searcher, snapshot.columns
         live = list(searcher.reader().all_doc_ids())
         distinct = {
             name: {columns.arrays[name][d] for d in live}
@@ -546,8 +308,8 @@ class SearchIndex:
         return IndexStats(
             path=str(self.path), threads=len(distinct["thread"]), answers=len(live),
             doctors=known["doctor"], specialties=known["specialty"], cities=known["city"],
-            schema_version=SCHEMA_VERSION, generation=self._generation.name,
-            segments=len(self._ix._segments()),
+            schema_version=SCHEMA_VERSION, generation=snapshot.generation.name,
+            segments=len(snapshot.segments),
         )
 
     def check(self) -> list[str]:
@@ -562,7 +324,8 @@ class SearchIndex:
             The problems found, one line each; an empty list when the index is sound.
         """
         self.refresh()
-        generation = self._generation
+        snapshot = self._snapshot
+        generation = snapshot.generation
         problems: list[str] = []
         try:
             meta = store.read_meta(generation)
@@ -570,12 +333,12 @@ class SearchIndex:
                 raise ValueError("not a record")
         except (OSError, ValueError, RecursionError) as e:
             return [f"{store.META} cannot be read ({type(e).__name__}: {e})"]
-        problems += index_check.file_problems(generation, meta)
+        problems += check.file_problems(generation, meta)
         steps = (
-            lambda: index_check.segment_problems(generation, self._ix._segments(), meta),
-            lambda: self._check_documents(),
-            lambda: self._check_postings(),
-            lambda: (self.vocabulary(), [])[1],
+            lambda: check.segment_problems(generation, snapshot.segments, meta),
+            lambda: documents.check_documents(snapshot.searcher, snapshot.columns.answer_ids),
+            lambda: documents.check_postings(snapshot.searcher),
+            lambda: (snapshot.vocabulary, [])[1],
         )
         for step in steps:
             try:
@@ -586,27 +349,6 @@ class SearchIndex:
             except Exception as e:  # noqa: BLE001 - check() reports whatever it meets
                 problems.append(f"{type(e).__name__}: {e}"[:200])
         return list(dict.fromkeys(problems))
-
-    def _check_documents(self) -> list[str]:
-        columns = self.columns()
-        searcher = self.searcher()
-        for docnum in range(searcher.doc_count_all()):
-            fields = searcher.stored_fields(docnum)
-            problem = index_check.stored_problem(fields)
-            if problem is None and fields["answer_id"] != columns.answer_ids[docnum]:
-                problem = "its stored answer id differs from the columns"
-            if problem:
-                return [f"document {docnum}: {problem}"]
-        return []
-
-    def _check_postings(self) -> list[str]:
-        reader = self.searcher().reader()
-        count = reader.doc_count_all()
-        for field, text in reader.all_terms():
-            ids = list(reader.postings(field, text).all_ids())
-            if any(not 0 <= d < count for d in ids) or ids != sorted(ids):
-                return [f"the postings of {field}:{text!r} are out of range"]
-        return []
 
     def update(self, threads: Iterable[Thread], *, lock_timeout: float = LOCK_TIMEOUT,
                on_thread: Callable[[Thread], None] | None = None) -> UpdateSummary:
@@ -626,7 +368,6 @@ class SearchIndex:
         unchanged = [0]
         summary = update_generation(
             self.path, self._changed(threads, unchanged), lock_timeout=lock_timeout, on_thread=on_thread,
-            open_generation=lambda generation: _open_generation(self.path, generation),
         )
         self.refresh()
         return attrs.evolve(summary, threads_unchanged=unchanged[0])

@@ -13,6 +13,25 @@ from typing import Any, TypeVar
 import attrs
 from attrs.validators import ge, instance_of, le, optional
 
+__all__ = [
+    "STANCE_LABELS",
+    "Answer",
+    "AnswerStance",
+    "Consensus",
+    "Doctor",
+    "FacetValue",
+    "Hit",
+    "IndexStats",
+    "Problem",
+    "Results",
+    "Stance",
+    "Thread",
+    "ThreadAnswer",
+    "UpdateSummary",
+    "from_dict",
+    "to_dict",
+]
+
 T = TypeVar("T")
 
 
@@ -174,7 +193,7 @@ class Results:
     (disjunctive facets); the other facets count the filtered matches."""
     notices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     """What was not searched as typed, e.g. a wildcard or range capped at
-    MAX_EXPANSIONS terms (search_query.py)."""
+    MAX_EXPANSIONS terms (query.py)."""
 
     def __len__(self) -> int:
         """The number of hits on this page (``total`` counts all matches)."""
@@ -195,6 +214,35 @@ class ThreadAnswer:
     def __iter__(self):
         """``thread, answer = index.answer(answer_id)`` still works."""
         return iter((self.thread, self.answer))
+
+
+@attrs.frozen(kw_only=True)
+class UpdateSummary:
+    """What a build or an update changed, counted in threads and answers."""
+
+    threads_added: int = 0
+    threads_replaced: int = 0
+    answers_added: int = 0
+    answers_replaced: int = 0
+    answers_removed: int = 0
+    threads_removed: int = 0
+    threads_unchanged: int = 0
+    """Threads read again whose content is what the index holds: not rewritten."""
+
+
+@attrs.frozen(kw_only=True)
+class IndexStats:
+    """What an index holds."""
+
+    path: str
+    threads: int
+    answers: int
+    doctors: int
+    specialties: int
+    cities: int
+    schema_version: int
+    generation: str
+    segments: int
 
 
 _converter = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+__all__ = ["sample_paths"]
+
 
 def sample_paths() -> list[Path]:
     """Paths of the sample thread files that ship with the package, sorted by name."""

@@ -1,8 +1,7 @@
-"""Searching an index: options, filters, facets, ranking, hits and highlights.
+"""Searching one snapshot: options, filters, facets, ranking, hits and highlights.
 
-Plain-word queries are scored with numpy over Whoosh's postings (search_scores.py);
-expert queries by Whoosh's own matchers. Either way the matching documents become
-arrays, from which facets are counted over all matches and the page is ranked.
+The query plan (query.py) is scored into arrays (ranking.py), from which facets are
+counted over all matches (facets.py) and the page is ranked.
 """
 
 from __future__ import annotations
@@ -14,20 +13,22 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
-from whoosh import collectors as wc
-from whoosh import highlight as wh
-from whoosh.scoring import BM25F
 
-from . import index as ix_mod
-from . import search_scores as scores_mod
+from . import facets as facets_mod
+from . import ranking
+from .engine import documents
+from .engine.analysis import stemmed_analyzer
+from .engine.expert import expand_patterns
+from .engine.highlight import highlights
+from .engine.opening import damage_guard
+from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
-from .model import Doctor, FacetValue, Hit, Results, from_dict
-from .search_query import FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
+from .facets import FACETS
+from .model import FacetValue, Hit, Results
+from .query import Plan, build_query, suggest
+from .ranking import SORTS
 
-#: BM25F parameters and how strongly the share of concepts matched scales a score
-#: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
-BM25 = {"B": 1.0, "K1": 1.5}
-COORDINATION = 0.25
+__all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "search", "similar", "telling_words"]
 
 def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240) -> None:
     def bad(message: str) -> SearchOptionError:
@@ -56,7 +57,7 @@ def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snip
 
 
 def search(
-    index,
+    snapshot: Snapshot,
     query: str,
     *,
     limit: int = 10,
@@ -73,7 +74,7 @@ def search(
     snippets: int = 3,
     snippet_chars: int = 240,
 ) -> Results:
-    """Search the answers of ``index``.
+    """Search the answers of one snapshot of an index.
 
     Args:
         query: words as a person types them, or expert syntax (docs/search.md).
@@ -108,12 +109,12 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars)
-    plan = build_query(index, query, synonyms=synonyms)
-    results = _run(index, plan, query, filters, shape)
-    suggestion = suggest(index, query) if synonyms else None
+    plan = build_query(snapshot, query, synonyms=synonyms)
+    results = _run(snapshot, plan, query, filters, shape)
+    suggestion = suggest(snapshot, query) if synonyms else None
     if results.total == 0 and suggestion:
-        retry = build_query(index, suggestion, synonyms=synonyms)
-        corrected = _run(index, retry, query, filters, shape)
+        retry = build_query(snapshot, suggestion, synonyms=synonyms)
+        corrected = _run(snapshot, retry, query, filters, shape)
         if corrected.total:
             results = attrs.evolve(corrected, searched=suggestion)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
@@ -153,17 +154,17 @@ class Shape:
     snippet_chars: int = 240
 
 
-def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
+def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
     limit, page, sort, facets, group_by_thread = shape.limit, shape.page, shape.sort, shape.facets, shape.group_by_thread
-    with ix_mod.damage_guard(index.path):
-        scores, matched = _score(index, plan)
+    with damage_guard(snapshot.root):
+        scores, matched = ranking.score(snapshot, plan)
         if filters.exclude:
-            ids = index.columns().answer_ids
+            ids = snapshot.columns.answer_ids
             gone = [d for d, answer_id in enumerate(ids) if answer_id in filters.exclude]
             matched = matched[~np.isin(matched, gone)]
-        parts = scores_mod.filter_parts(index, filters.values, filters.min_rating, filters.min_reviews)
+        parts = facets_mod.filter_parts(snapshot, filters.values, filters.min_rating, filters.min_reviews)
         everything = matched
-        mask = scores_mod.combine(parts.values())
+        mask = facets_mod.combine(parts.values())
         if mask is not None:
             matched = matched[mask[matched]]
         counts = {}
@@ -172,22 +173,21 @@ def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
             if name in parts:
                 # Disjunctive: the facet's own filter is left out, so that its other
                 # values (which a repeated filter could add) are counted too.
-                others = scores_mod.combine(part for key, part in parts.items() if key != name)
+                others = facets_mod.combine(part for key, part in parts.items() if key != name)
                 counted = everything if others is None else everything[others[everything]]
             counts[name] = tuple(
-                FacetValue(value=v, count=n) for v, n in scores_mod.facet_counts(index, name, counted)
+                FacetValue(value=v, count=n) for v, n in facets_mod.facet_counts(snapshot, name, counted)
             )
         wanted = page * limit
         sizes: dict[int, int] = {}
         if group_by_thread:
-            ranked, sizes = _group(index, scores_mod.rank(index, scores, matched, None, sort))
+            ranked, sizes = _group(snapshot, ranking.rank(snapshot, scores, matched, None, sort))
             total = len(ranked)
         else:
-            ranked, total = scores_mod.rank(index, scores, matched, wanted, sort), len(matched)
-        searcher = index.searcher()
-        terms = plan.terms | _expand_patterns(searcher, plan.patterns)
+            ranked, total = ranking.rank(snapshot, scores, matched, wanted, sort), len(matched)
+        terms = plan.terms | expand_patterns(snapshot.searcher, plan.patterns)
         hits = tuple(
-            _hit(index, searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
+            _hit(snapshot, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
     filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
@@ -200,7 +200,7 @@ def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
 SIMILAR_WORDS = 12
 
 
-def similar(index, answer, *, limit: int = 10, facets: str | Sequence[str] = ()) -> Results:
+def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequence[str] = ()) -> Results:
     """Answers like ``answer``, found from its most telling words.
 
     The words of the answer's title and body are weighed as a search engine weighs
@@ -214,7 +214,7 @@ def similar(index, answer, *, limit: int = 10, facets: str | Sequence[str] = ())
     started = time.perf_counter()
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
     _check_options(limit, 1, None, "relevance", facets)
-    words = telling_words(index, f"{answer.title}\n{answer.body}")
+    words = telling_words(snapshot, f"{answer.title}\n{answer.body}")
     shape = Shape(limit, 1, "relevance", facets, False)
     filters = Filters(values={}, exclude=(answer.id,))
     if not words:
@@ -223,11 +223,11 @@ def similar(index, answer, *, limit: int = 10, facets: str | Sequence[str] = ())
         concepts = tuple((((stem,), 1.0),) for stem, _ in words)
         plan = Plan(None, frozenset(stem for stem, _ in words), frozenset(), (), concepts)
         query = " ".join(typed for _, typed in words)
-        results = _run(index, plan, query, filters, shape)
+        results = _run(snapshot, plan, query, filters, shape)
     return attrs.evolve(results, elapsed=time.perf_counter() - started)
 
 
-def telling_words(index, text: str, top: int = SIMILAR_WORDS) -> list[tuple[str, str]]:
+def telling_words(snapshot: Snapshot, text: str, top: int = SIMILAR_WORDS) -> list[tuple[str, str]]:
     """The ``top`` stems of ``text`` with the highest tf-idf in the index, each with a
     word of the text that has it; words no other answer holds are left out."""
     counts: dict[str, int] = {}
@@ -237,67 +237,30 @@ def telling_words(index, text: str, top: int = SIMILAR_WORDS) -> list[tuple[str,
             continue
         counts[token.text] = counts.get(token.text, 0) + 1
         typed.setdefault(token.text, text[token.startchar:token.endchar].lower())
-    reader = index.searcher().reader()
-    documents = max(reader.doc_count(), 1)
+    total = max(snapshot.doc_count(), 1)
     weighed = []
     for word, tf in counts.items():
-        df = reader.doc_frequency("body", word)
+        df = snapshot.doc_frequency(word)
         if df < 2:
             continue
-        weighed.append((-tf * math.log(1 + documents / df), word))
+        weighed.append((-tf * math.log(1 + total / df), word))
     weighed.sort()
     return [(word, typed[word]) for _, word in weighed[:top]]
 
 
-def _score(index, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Every document's score, and the matching documents (live ones only)."""
-    if plan.concepts:
-        scores, coverage = scores_mod.concept_scores(index, plan.concepts, TEXT_FIELDS, **BM25)
-        # Coordination: BM25 adds up what each word contributes, so an answer repeating
-        # one word can outscore one holding every word typed; a patient expects the
-        # latter first.
-        scores *= (coverage / len(plan.concepts)) ** COORDINATION
-        return scores, np.flatnonzero(coverage)
-    searcher = index.searcher()
-    searcher.weighting = BM25F(**BM25)
-    # No replace(): with it, Whoosh's matchers drop real matches (phrases among the
-    # alternatives, the documents an ANDNOT excludes).
-    collector = wc.UnlimitedCollector()
-    collector.replace = 0
-    searcher.search_with_collector(plan.query, collector)
-    scores = np.zeros(searcher.doc_count_all(), dtype=np.float64)
-    docs = np.fromiter((hit.docnum for hit in collector.results()), dtype=np.int64)
-    scores[docs] = [hit.score for hit in collector.results()]
-    return scores, np.sort(docs)
-
-
-def _group(index, ranked: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+def _group(snapshot: Snapshot, ranked: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
     """Each thread's first answer in ``ranked``, and how many of its answers matched."""
-    threads = scores_mod.vectors(index).columns["thread"][ranked]
+    threads = snapshot.arrays["thread"][ranked]
     _, first, sizes = np.unique(threads, return_index=True, return_counts=True)
     keep = np.sort(first)
     size_of = dict(zip(first.tolist(), sizes.tolist()))
     return ranked[keep], {int(ranked[i]): size_of[i] for i in keep.tolist()}
 
 
-def _expand_patterns(searcher, patterns) -> frozenset[str]:
-    found: set[str] = set()
-    reader = searcher.reader()
-    for pattern in patterns:
-        for field, text in pattern.existing_terms(reader, expand=True):
-            if field in TEXT_FIELDS:
-                found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(found)
-
-
-def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
+def _hit(snapshot: Snapshot, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
          shape: Shape | None = None) -> Hit:
-    fields = searcher.stored_fields(docnum)
-    problem = ix_mod.index_check.stored_problem(fields)
-    if problem:
-        raise ix_mod.damaged(index.path, ValueError(f"document {docnum}: {problem}"))
+    fields = documents.stored(snapshot.root, snapshot.searcher, docnum)
     thread = json.loads(fields["thread"])
-    card = fields.get("card")
     return Hit(
         answer_id=fields["answer_id"],
         thread_id=fields["thread_id"],
@@ -305,55 +268,10 @@ def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozense
         position=fields["position"],
         title=fields["title"],
         body=fields["body"],
-        doctor=from_dict(Doctor, json.loads(card)) if card else None,
+        doctor=documents.doctor_of(fields),
         score=round(float(score), 6),
         highlights=highlights(fields["body"], terms, plan.phrases,
                               top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),
     )
-
-
-def highlights(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset(),
-               top: int = 3, size: int = 240) -> tuple:
-    """Up to ``top`` fragments of ``text`` with the matching words marked, as written.
-
-    A stem in ``terms`` is marked wherever it stands; the stems of a phrase only where
-    they stand together. Each fragment is a tuple of ``(text, matched)`` pieces. Without
-    a match, the one fragment is the start of the text, unmarked.
-    """
-    if top <= 0:
-        return ()
-    tokens = [t.copy() for t in stemmed_analyzer()(text, chars=True, positions=True, removestops=False)]
-    for token in tokens:
-        token.matched = token.text in terms
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(tokens[i + k].text == phrase[k] for k in range(n)):
-                for k in range(n):
-                    tokens[i + k].matched = True
-    fragmenter = wh.ContextFragmenter(maxchars=size, surround=size // 3)
-    fragments = wh.top_fragments(fragmenter.fragment_tokens(text, iter(tokens)), top,
-                                 wh.BasicFragmentScorer(), wh.FIRST, minscore=1)
-    result = []
-    for fragment in fragments:
-        pieces, at = [], fragment.startchar
-        for token in fragment.matches:
-            if token.startchar < at:
-                continue
-            if token.startchar > at:
-                pieces.append((text[at:token.startchar], False))
-            pieces.append((text[token.startchar:token.endchar], True))
-            at = token.endchar
-        if at < fragment.endchar:
-            pieces.append((text[at:fragment.endchar], False))
-        result.append(tuple(pieces))
-    if not result and text:
-        cut = text[:size]
-        if len(text) > size:
-            cut = cut.rsplit(" ", 1)[0]
-        result.append(((cut, False),))
-    return tuple(result)
-
-

@@ -15,7 +15,7 @@ from functools import lru_cache
 import attrs
 
 from .stance_cues import load_cues
-from .synonyms import Phrase, load_synonyms, phrase_words
+from .lexicon.synonyms import Phrase, load_synonyms, phrase_words
 
 # Pronouns that carry the previous sentence's treatment into a sentence naming none.
 _ANAPHORS = frozenset({"it", "its", "they", "them", "these", "those", "both", "that"})

@@ -25,6 +25,28 @@ from pathlib import Path
 
 from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexWriteError, rebuild_hint
 
+__all__ = [
+    "CURRENT",
+    "LOCK",
+    "META",
+    "NotRegularFileError",
+    "check_generation_files",
+    "clean",
+    "current_generation",
+    "link_files",
+    "new_generation",
+    "open_lock_file",
+    "open_regular",
+    "publish",
+    "read_meta",
+    "read_regular",
+    "require_generation",
+    "write_error",
+    "write_file",
+    "write_lock",
+    "write_meta",
+]
+
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 META = "msqa-index.json"

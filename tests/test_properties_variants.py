@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_properties import doctors, sentences, titles
 
 from msqa_search import Answer, Doctor, ParseError, Thread, parse_thread
-from msqa_search.render import FOOTER, VOTE_LINE, _card
+from msqa_search.parse.format import FOOTER, VOTE_LINE, _card
 
 DEFAULT = settings(max_examples=examples(60), deadline=None, phases=[Phase.explicit, Phase.generate, Phase.target], suppress_health_check=[HealthCheck.too_slow])
 HEAVY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

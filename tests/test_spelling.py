@@ -1,4 +1,4 @@
-"""Tests for msqa_search.spelling: edit distance, fuzzy variants and the speller."""
+"""Tests for msqa_search.lexicon.spelling: edit distance, fuzzy variants and the speller."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from msqa_search.spelling import (
+from msqa_search.lexicon.spelling import (
     Speller,
     edit_distance,
     fuzzy_variants,

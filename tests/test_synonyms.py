@@ -1,11 +1,11 @@
-"""Tests for msqa_search.synonyms: the file format, the shipped data and expansion."""
+"""Tests for msqa_search.lexicon.synonyms: the file format, the shipped data and expansion."""
 
 from __future__ import annotations
 
 import pytest
 
 from msqa_search.errors import MsqaError
-from msqa_search.synonyms import (
+from msqa_search.lexicon.synonyms import (
     Expansion,
     SynonymFileError,
     SynonymMap,

@@ -142,7 +142,7 @@ class TestWrongHeaders:
         from whoosh.filedb.filestore import FileStorage
         from whoosh.index import TOC
 
-        from msqa_search.index_schema import SCHEMA
+        from msqa_search.engine.schema import SCHEMA
 
         generation = current(seed_index)
         storage = FileStorage(str(generation))

@@ -6,7 +6,8 @@ import pytest
 from faultlib import make_threads
 from whoosh import query as wq
 
-from msqa_search import Answer, Thread, build_index, search_query, to_dict
+from msqa_search import Answer, Thread, build_index, query, to_dict
+from msqa_search.engine import expert
 
 WORDS = 1100  # more distinct words than MAX_EXPANSIONS
 
@@ -29,7 +30,7 @@ class TestExpansionCap:
 
     def test_prefix_over_the_cap_is_capped_with_a_notice(self, wide_index):
         """zq* matches 1,100 words: the first 1,024 are searched, and Results.notices says so."""
-        assert search_query.MAX_EXPANSIONS == 1024
+        assert query.MAX_EXPANSIONS == 1024
         results = wide_index.search("body:zq*")
         assert results.notices == (
             "body:zq* matches more than 1,024 terms; only the first 1,024 (terms in alphabetical order)"
@@ -49,7 +50,7 @@ class TestExpansionCap:
         """rating:[0 TO] with a cap of 5 values: fewer answers, and a notice naming the range."""
         full = wide_index.search("rating:[0 TO]", limit=100)
         assert (full.total, full.notices) == (60, ())
-        monkeypatch.setattr(search_query, "MAX_EXPANSIONS", 5)
+        monkeypatch.setattr(query, "MAX_EXPANSIONS", 5)
         capped = wide_index.search("rating:[0 TO]", limit=100)
         assert 0 < capped.total < 60
         assert capped.notices == (
@@ -72,7 +73,7 @@ class TestExpansionCap:
 
         pattern._btexts = counting
         notices: list[str] = []
-        capped = search_query.cap_expansions(pattern, reader, 10, notices)
+        capped = expert.cap_expansions(pattern, reader, 10, notices)
         assert len(read) == 11
         assert len(capped.subqueries) == 10 and len(notices) == 1
 

@@ -10,7 +10,8 @@ import pytest
 from faultlib import make_threads, run_cli
 
 from msqa_search import Answer, Doctor, Thread, build_index, format_thread, open_index
-from msqa_search import index_parallel, index_write
+from msqa_search.engine import parallel as index_parallel
+from msqa_search.engine import writer as index_write
 
 PLANTED = ("attrs.py", "numpy.py", "cattrs.py", "click.py", "whoosh/__init__.py", "msqa_search/__init__.py")
 
@@ -52,7 +53,7 @@ class TestWorkersIgnoreTheCorpusFolder:
         path = index_parallel.worker_path()
         assert {"", "."} & set(path) == set()
         assert str(tmp_path) not in path
-        assert str(Path(index_parallel.__file__).resolve().parents[1]) in path
+        assert str(Path(index_parallel.__file__).resolve().parents[2]) in path
 
 
 def _write(folder: Path, name: bytes, thread: Thread) -> None:

@@ -27,8 +27,8 @@ from msqa_search import (
     read_thread,
     read_threads,
 )
-from msqa_search.files import MAX_FILE_BYTES
-from msqa_search.render import VOTE_LINE
+from msqa_search.parse.files import MAX_FILE_BYTES
+from msqa_search.parse.format import VOTE_LINE
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 FUZZ = settings(deadline=None, max_examples=examples(150), derandomize=True,

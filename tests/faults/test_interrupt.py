@@ -24,7 +24,7 @@ from faultlib import (
     write_thread_files,
 )
 
-import msqa_search.files
+import msqa_search.parse.files
 from msqa_search import build_index, read_threads, store
 from msqa_search.cli import cli
 
@@ -124,7 +124,7 @@ class TestInterruptInProcess:
         """Ctrl-C while the thread files are read: exit 130, one line, old index intact."""
         path = tmp_path / "index"
         reset(path, corpora)
-        real = msqa_search.files.read_thread
+        real = msqa_search.parse.files.read_thread
         calls = []
 
         def read_thread(file):
@@ -133,7 +133,7 @@ class TestInterruptInProcess:
                 raise KeyboardInterrupt
             return real(file)
 
-        monkeypatch.setattr(msqa_search.files, "read_thread", read_thread)
+        monkeypatch.setattr(msqa_search.parse.files, "read_thread", read_thread)
         rebuild = ["--rebuild"] if mode == "build" else []
         result = CliRunner().invoke(cli, ["index", *rebuild, "--index", str(path), str(corpora["new"])])
         assert (result.exit_code, stderr_lines(result.stderr), result.stdout) == (130, [INTERRUPTED], "")

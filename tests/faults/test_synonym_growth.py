@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from msqa_search import search_query, synonyms
-from msqa_search.synonyms import parse_synonyms
+from msqa_search import query as search_query
+from msqa_search.lexicon import synonyms
+from msqa_search.lexicon.synonyms import parse_synonyms
 
 
 def best_time(make, runs: int = 3) -> float:

@@ -19,9 +19,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from msqa_search import IndexDamagedError, UnsafeIndexError, build_index, open_index, read_threads
-from msqa_search import index_pickle
+from msqa_search.engine import safe_pickle
 from msqa_search.errors import MsqaError
-from msqa_search.index_schema import SCHEMA
+from msqa_search.engine.schema import SCHEMA
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 STRANGER = 12345  # a uid that owns nothing on this machine
@@ -167,10 +167,10 @@ class TestPicklePayload:
 
     def test_the_safe_unpickler_is_in_place(self):
         """Every place Whoosh unpickles file data goes through the restricted unpickler."""
-        assert index_pickle.installed()
-        with pytest.raises(index_pickle.UnsafePickleError):
-            index_pickle.safe_loads(pickle.dumps(_Payload(Path("never"))))
-        assert index_pickle.safe_loads(pickle.dumps({"a": (1, 2.5, b"x", {3})}, 2)) == {"a": (1, 2.5, b"x", {3})}
+        assert safe_pickle.installed()
+        with pytest.raises(safe_pickle.UnsafePickleError):
+            safe_pickle.safe_loads(pickle.dumps(_Payload(Path("never"))))
+        assert safe_pickle.safe_loads(pickle.dumps({"a": (1, 2.5, b"x", {3})}, 2)) == {"a": (1, 2.5, b"x", {3})}
 
     def test_world_writable_payload_never_runs(self, seed_index, tmp_path):
         """A world-writable planted file is refused before anything is read."""
@@ -232,12 +232,12 @@ class TestAllocationBombs:
     def test_bytes_of_a_size_is_refused(self):
         """``bytes(2**31)`` in a pickle is refused; ``bytes()`` as protocol 2 writes b"" is fine."""
         bomb = b"c__builtin__\nbytes\n(J\x00\x00\x00\x7ftR."
-        with pytest.raises(index_pickle.UnsafePickleError):
-            index_pickle.safe_loads(bomb)
-        assert b"" == index_pickle.safe_loads(pickle.dumps(b"", protocol=2))
+        with pytest.raises(safe_pickle.UnsafePickleError):
+            safe_pickle.safe_loads(bomb)
+        assert b"" == safe_pickle.safe_loads(pickle.dumps(b"", protocol=2))
 
     def test_impossible_length_is_an_unpickling_error(self):
         """A length field far beyond the data is an UnpicklingError (damage), not MemoryError."""
         huge = b"\x80\x04\x8e" + (2**62).to_bytes(8, "little") + b"x"
         with pytest.raises(pickle.UnpicklingError):
-            index_pickle.safe_loads(huge)
+            safe_pickle.safe_loads(huge)

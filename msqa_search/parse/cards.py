@@ -12,6 +12,39 @@ from importlib import resources
 
 import attrs
 
+__all__ = [
+    "ANSWER_PREFIX",
+    "BYLINE",
+    "FOOTER_LINE",
+    "FOOTER_START",
+    "HEADER_LINE",
+    "HELPFUL_LINE",
+    "MAX_DIGITS",
+    "Name",
+    "PARTIAL_RATING",
+    "Place",
+    "RATING_LINE",
+    "RENDERED_VOTES",
+    "Rating",
+    "VOTE_LINE",
+    "VOTE_TEMPLATE",
+    "credential_key",
+    "guess_place",
+    "header_count",
+    "header_digits",
+    "is_badge",
+    "is_byline",
+    "is_site_line",
+    "is_vote_line",
+    "name_key",
+    "parse_name",
+    "parse_partial_rating",
+    "parse_place",
+    "parse_rating",
+    "read_count",
+    "specialties",
+]
+
 RATING_LINE = re.compile(
     r"(?P<rating>[-+]?\d+(?:[.,]\d+)?)\s+out\s+of\s+5\s+stars?"
     r"(?:\s+(?P<reviews>[-+]?\d[\d,]*)\s+reviews?)?",
@@ -47,7 +80,7 @@ _NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "la", "le", "van", "v
 
 @lru_cache(maxsize=None)
 def _data_lines(name: str) -> tuple[str, ...]:
-    text = (resources.files(__package__) / "data" / name).read_text(encoding="utf-8")
+    text = (resources.files("msqa_search") / "data" / name).read_text(encoding="utf-8")
     lines = (line.strip() for line in text.splitlines())
     return tuple(line for line in lines if line and not line.startswith("#"))
 

@@ -11,7 +11,18 @@ from __future__ import annotations
 import attrs
 
 from . import cards
-from .model import Doctor
+from ..model import Doctor
+
+__all__ = [
+    "Card",
+    "Item",
+    "Marker",
+    "Para",
+    "Row",
+    "Stop",
+    "is_junk",
+    "items",
+]
 
 Row = tuple[int, str, bool]
 

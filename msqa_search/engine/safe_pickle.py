@@ -7,7 +7,7 @@ it was read. ``install()`` points every place Whoosh unpickles file data at
 ``safe_loads``, whose unpickler builds plain data (str, bytes, numbers, tuples, lists,
 dicts, sets) and the few Whoosh records a table of contents holds, and refuses every
 other global. The schema is never read from the files at all: the index is opened with
-the schema in index_schema.py (``open_index(schema=SCHEMA)``).
+the schema in schema.py (``open_index(schema=SCHEMA)``).
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from __future__ import annotations
 import _compat_pickle
 import io
 import pickle
-import types
 from collections import defaultdict
 
-import whoosh.codec.whoosh3
-import whoosh.columns
-import whoosh.filedb.structfile
-import whoosh.formats
-import whoosh.index
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
+
+from . import compat
+
+__all__ = ["ALLOWED", "UnsafePickleError", "install", "installed", "safe_load", "safe_loads"]
 
 
 class UnsafePickleError(pickle.UnpicklingError):
@@ -97,18 +95,9 @@ def _load(file):
 
 def install() -> None:
     """Make every place Whoosh unpickles file data use ``safe_loads``."""
-    whoosh.codec.whoosh3.loads = safe_loads  # posting blocks, inlined postings
-    whoosh.formats.loads = safe_loads  # positions and characters
-    whoosh.columns.loads = safe_loads  # stored fields (a pickle column)
-    whoosh.filedb.structfile.load_pickle = safe_load  # the segment list of the TOC
-    # The TOC's pickled schema is skipped when a schema is given, as we always do;
-    # should some path read it anyway, it goes through the same unpickler.
-    shim = types.ModuleType("pickle")
-    shim.__dict__.update(vars(pickle))
-    shim.loads, shim.load = safe_loads, safe_load
-    whoosh.index.pickle = shim
+    compat.install_unpicklers(safe_loads, safe_load)
 
 
 def installed() -> bool:
     """True when Whoosh's unpickling goes through ``safe_loads`` (checked by the tests)."""
-    return whoosh.columns.loads is safe_loads and whoosh.filedb.structfile.load_pickle is safe_load
+    return compat.unpicklers_installed(safe_loads, safe_load)

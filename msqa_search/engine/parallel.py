@@ -24,12 +24,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, clean_files
 
-from . import columns as cols
-from .errors import MsqaError
-from .index_schema import INDEX_NAME, SCHEMA
-from .model import Thread
+from .. import columns as cols
+from ..errors import MsqaError
+from ..model import Thread
+from . import compat
+from .batch import WRITER_MB, Batch, cancel, columns_name
+from .schema import INDEX_NAME, SCHEMA
+
+__all__ = ["CHUNK_ANSWERS", "WorkerError", "build_segments", "main", "worker_path"]
 
 #: Answers sent to a worker at a time.
 CHUNK_ANSWERS = 400
@@ -79,7 +82,7 @@ def _receive(stream):
 # never imported from. They get the parent's import path instead, made safe.
 _BOOT = (
     "import json, sys; sys.path[:] = json.loads(sys.argv.pop(2));"
-    " from msqa_search.index_parallel import main; main()"
+    " from msqa_search.engine.parallel import main; main()"
 )
 
 
@@ -88,7 +91,7 @@ def worker_path() -> list[str]:
     with the folder this package is imported from (last, so it shadows nothing)."""
     cwd = os.path.realpath(os.getcwd())
     path = [p for p in sys.path if p and os.path.isabs(p) and os.path.realpath(p) != cwd]
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     if package_root not in path:
         path.append(package_root)
     return path
@@ -153,9 +156,7 @@ def build_segments(threads: Iterable[Thread], folder: Path, workers: int,
                     stream.close()
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
-    storage = FileStorage(str(folder))
-    TOC(SCHEMA, segments, 1).write(storage, INDEX_NAME)
-    clean_files(storage, INDEX_NAME, 1, segments)
+    compat.write_toc(FileStorage(str(folder)), segments, SCHEMA, INDEX_NAME)
     return vocabulary
 
 
@@ -180,8 +181,6 @@ def _feeder(pending: queue.Queue, process: subprocess.Popen, failures: list) -> 
 
 def _work(folder: Path) -> tuple:
     """Build one segment at ``folder`` from the chunks of threads on standard input."""
-    from .index_write import WRITER_MB, Batch, cancel, columns_name
-
     folder.mkdir(parents=True, exist_ok=True)
     ix = FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
@@ -199,7 +198,7 @@ def _work(folder: Path) -> tuple:
     except BaseException:
         cancel(writer)
         raise
-    segments = FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA)._segments()
+    segments = compat.segments(FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA))
     for segment in segments:
         cols.save(batch.columns.build(), folder / columns_name(segment))
     return ("ok", segments, batch.vocabulary)

@@ -24,7 +24,21 @@ from pathlib import Path
 import attrs
 import platformdirs
 
-from .errors import SynonymFileError
+from ..errors import SynonymFileError
+
+__all__ = [
+    "CACHE_FORMAT",
+    "Expansion",
+    "HONORIFICS",
+    "Phrase",
+    "PhraseTable",
+    "SynonymMap",
+    "derived_synonyms",
+    "load_synonyms",
+    "parse_synonyms",
+    "phrase_words",
+    "split_words",
+]
 
 Phrase = tuple[str, ...]
 """A phrase as its lowercased words, e.g. ``("botulinum", "toxin")``."""
@@ -331,7 +345,7 @@ def derived_synonyms(
 
 
 def _shipped_text() -> str:
-    return resources.files(__package__).joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
+    return resources.files("msqa_search").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
 
 
 def _cache_dir() -> Path | None:

@@ -14,8 +14,20 @@ import re
 from . import cards
 from .blocks import Item, Marker, Para, Row, Stop, is_junk, items
 from .boundaries import CUT_SPLIT_SCORE, TEXT_SPLIT_SCORE, Segment, segments, split_unsigned, title_like
-from .errors import ParseError
-from .model import Answer, Thread
+from ..errors import ParseError
+from ..model import Answer, Thread
+
+__all__ = [
+    "FOOTER_WORDS",
+    "MAX_FRAGMENT",
+    "MAX_PROSE_LINE",
+    "MAX_TITLE",
+    "STORY_FIRST_PERSON",
+    "STORY_RATIO",
+    "clean_line",
+    "parse_thread",
+    "rows",
+]
 
 #: A longer first line is question or answer text, not a question title.
 MAX_TITLE = 250

@@ -7,9 +7,20 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import ParseError
-from .model import Problem, Thread
-from .parse import parse_thread
+import attrs
+
+from ..errors import ParseError
+from ..model import Problem, Thread
+from .page import parse_thread
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "decode_page",
+    "find_thread_files",
+    "iter_threads",
+    "read_thread",
+    "read_threads",
+]
 
 #: Largest file read as a thread page; real pages are a few hundred kB at most.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -55,8 +66,6 @@ def read_thread(path: str | os.PathLike[str]) -> Thread:
 
 
 def _with_warning(thread: Thread, warning: str) -> Thread:
-    import attrs
-
     return attrs.evolve(thread, warnings=(warning, *thread.warnings))
 
 

@@ -16,6 +16,15 @@ import attrs
 from . import cards
 from .blocks import Card, Item, Marker, Para, Stop
 
+__all__ = [
+    "CUT_SPLIT_SCORE",
+    "Segment",
+    "TEXT_SPLIT_SCORE",
+    "segments",
+    "split_unsigned",
+    "title_like",
+]
+
 _GREETING = re.compile(r"(dear|hi|hello|hey|greetings)\b[^.?]{0,40}[,!:]?", re.IGNORECASE)
 _GREETING_START = re.compile(r"(?:dear|hi|hello|hey|greetings)\b[^.?!]{0,30}[,!:]", re.IGNORECASE)
 _SIGN_OFF = re.compile(

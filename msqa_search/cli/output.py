@@ -12,7 +12,28 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from .model import Answer, Doctor, Hit, Results, Thread
+from ..model import Answer, Doctor, Hit, Results, Thread
+
+__all__ = [
+    "CUT_MARK",
+    "Style",
+    "answer_lines",
+    "bar",
+    "compact_facet_lines",
+    "doctor_line",
+    "doctor_parts",
+    "ellipsis",
+    "facet_lines",
+    "hit_lines",
+    "plain",
+    "plural",
+    "results_lines",
+    "safe",
+    "snippet_lines",
+    "summary",
+    "thread_lines",
+    "title_lines",
+]
 
 Style = Callable[[str, str], str]
 

@@ -17,9 +17,24 @@ from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
-from . import columns as cols
-from . import store
-from .errors import IndexDamagedError, rebuild_hint
+from .. import columns as cols
+from .. import store
+from ..errors import IndexDamagedError, rebuild_hint
+from . import compat
+
+__all__ = [
+    "UNLISTED",
+    "check_meta",
+    "check_segments",
+    "file_problems",
+    "file_sum",
+    "manifest",
+    "meta_problems",
+    "meta_sum",
+    "seal",
+    "segment_problems",
+    "stored_problem",
+]
 
 #: Files of a generation that are not checksummed: the meta file holds the sums, and
 #: Whoosh's empty lock file is rewritten by every writer.
@@ -130,7 +145,7 @@ def segment_problems(generation: Path, segments, meta: dict) -> list[str]:
     problems = []
     recorded = meta.get("segments") if isinstance(meta.get("segments"), dict) else None
     for segment in segments:
-        if not isinstance(segment, W3Segment) or not isinstance(getattr(segment, "_codec", None), W3Codec):
+        if not isinstance(segment, W3Segment) or not isinstance(compat.segment_codec(segment), W3Codec):
             return ["the table of contents holds something other than a segment"]
         segid, count = getattr(segment, "segid", None), getattr(segment, "_doccount", None)
         deleted = getattr(segment, "_deleted", None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Answer, Doctor, Thread
+from ..model import Answer, Doctor, Thread
+
+__all__ = ["FOOTER", "VOTE_LINE", "format_thread"]
 
 VOTE_LINE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
 FOOTER = (

@@ -15,6 +15,15 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 
+__all__ = [
+    "MIN_LENGTH",
+    "Speller",
+    "edit_distance",
+    "fuzzy_variants",
+    "load_medical_words",
+    "max_typos",
+]
+
 MIN_LENGTH = 4
 """Words shorter than this are never corrected and have no fuzzy variants."""
 
@@ -157,7 +166,7 @@ def load_medical_words(extra_path: str | os.PathLike[str] | None = None) -> froz
     Raises:
         OSError: ``extra_path`` cannot be read.
     """
-    shipped = resources.files(__package__).joinpath("data", "medical_words.txt")
+    shipped = resources.files("msqa_search").joinpath("data", "medical_words.txt")
     words = set(_words(shipped.read_text(encoding="utf-8")))
     if extra_path is not None:
         with open(extra_path, encoding="utf-8-sig") as f:

@@ -1,0 +1,191 @@
+"""The search commands: search, similar and values."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import click
+
+import msqa_search as lib
+
+from ..errors import FilterValueError
+from ..model import to_dict
+from . import output
+from .app import FACET_NAMES, Failure, cli, color_option, complete_values, index_option, json_option, open_or_build
+from .terminal import color_on, dumps, echo, echo_err, echo_json, unicode_ok, styler, terminal_width
+
+__all__ = ["CSV_COLUMNS", "MODES", "MODE_FLAGS", "search", "similar", "values"]
+
+#: Output modes of search; at most one of them.
+MODES = ("as_json", "jsonl", "csv_out", "count", "ids")
+MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "count": "--count", "ids": "--ids"}
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Answers per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results, from 1.")
+@click.option("--specialty", multiple=True, shell_complete=complete_values("specialty"),
+              help="Only answers by this specialty (any case; 'unknown' for none). Repeat for any of several.")
+@click.option("--city", multiple=True, shell_complete=complete_values("city"),
+              help="Only answers by doctors in this city (any case). Repeat for any of several.")
+@click.option("--doctor", multiple=True, shell_complete=complete_values("doctor"),
+              help="Only answers by this doctor: the full name or a part of it (a surname). Repeat for any of several.")
+@click.option("--min-rating", type=click.FloatRange(0, 5), help="Only doctors rated at least this (0-5).")
+@click.option("--min-reviews", type=click.IntRange(0), help="Only doctors with at least this many reviews.")
+@click.option("--sort", type=click.Choice(["relevance", "rating", "reviews"]), default="relevance", show_default=True)
+@click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_NAMES),
+              help="Facet to count (repeatable). Default: all four.")
+@click.option("--no-facets", is_flag=True, help="Print no facet counts.")
+@click.option("--facets-table", is_flag=True, help="Facets as tables (value, count, bar) instead of one line each.")
+@click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
+@click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
+@click.option("--snippets", default=3, show_default=True, type=click.IntRange(0, 20), help="Snippets per hit (0: none).")
+@click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
+              help="About how long a snippet is, in characters.")
+@json_option
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each.")
+@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields in columns.")
+@click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
+@click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
+@color_option
+def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
+           no_facets, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
+           csv_out, count, ids, color):
+    """Search the answers for QUERY and show how the doctors split.
+
+    Type words as you would ask them, quoted or not; answers with more of them rank
+    higher, and medical synonyms (MS / multiple sclerosis) and misspellings are found
+    too. Experts can use "phrases", field:value (title, body, question, doctor,
+    specialty, city, rating, reviews), AND / OR / NOT, +required, -excluded and
+    rating:>=4.5.
+
+    Exit status: 0 when answers match, 1 when none do, 2 on an error.
+
+    \b
+    Examples:
+      msqa-search can MS patients get botox
+      msqa-search "Can MS patients get Botox?" --specialty dermatologist --min-rating 4.5
+      msqa-search 'doctor:klein OR "multiple sclerosis"' --sort rating --json
+    """
+    modes = {"as_json": as_json, "jsonl": jsonl, "csv_out": csv_out, "count": count, "ids": ids}
+    chosen_modes = [MODE_FLAGS[m] for m in MODES if modes[m]]
+    if len(chosen_modes) > 1:
+        raise click.UsageError(f"{' and '.join(chosen_modes)} cannot be used together; choose one")
+    if no_facets and facets:
+        raise click.UsageError("--facet and --no-facets cannot be used together")
+    text = " ".join(query)
+    quiet_facets = no_facets or jsonl or csv_out or count or ids
+    chosen = () if quiet_facets else (facets or FACET_NAMES)
+    with open_or_build(index_path) as index:
+        try:
+            results = index.search(
+                text, limit=limit, page=page, specialty=specialty or None, city=city or None,
+                doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
+                facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
+                snippets=snippets, snippet_chars=snippet_chars,
+            )
+        except FilterValueError as e:
+            raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
+    if as_json:
+        echo_json(to_dict(results))
+    elif jsonl:
+        for hit in results.hits:
+            click.echo(dumps(to_dict(hit), indent=None))
+    elif csv_out:
+        _echo_csv(results)
+    elif count:
+        click.echo(str(results.total))
+    elif ids:
+        for hit in results.hits:
+            echo(hit.answer_id)
+    else:
+        style = styler(color_on(color))
+        if results.searched:
+            click.echo(style(output.safe(f"No answers match {results.query!r}; showing results for {results.searched!r}."), "summary"))
+            click.echo()
+        elif results.suggestion and results.total:
+            click.echo(output.safe(f"Did you mean {results.suggestion!r}?"))
+            click.echo()
+        if results.total:
+            click.echo("\n".join(output.results_lines(results, terminal_width(), style, unicode_ok(), tables=facets_table)))
+    if not results.total:
+        hint = f" Did you mean {results.suggestion!r}?" if results.suggestion else ""
+        echo_err(f"msqa-search: no answers match {text!r}.{hint}")
+        click.get_current_context().exit(1)
+
+
+CSV_COLUMNS = ("rank", "answer_id", "thread_id", "position", "title", "doctor_name", "credentials", "specialty",
+               "city", "rating", "reviews", "badges", "score", "thread_title", "snippet")
+
+
+def _echo_csv(results) -> None:
+    """One row per hit; several credentials or badges are joined with '; '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    first = (results.page - 1) * results.limit + 1
+    for rank, hit in enumerate(results.hits, start=first):
+        d = hit.doctor
+        snippet = " ... ".join(" ".join("".join(t for t, _ in f).split()) for f in hit.highlights)
+        writer.writerow([
+            rank, hit.answer_id, hit.thread_id, hit.position, hit.title,
+            d.name if d and d.name else "", "; ".join(d.credentials) if d else "",
+            d.specialty if d and d.specialty else "", d.city if d and d.city else "",
+            "" if d is None or d.rating is None else d.rating, "" if d is None or d.reviews is None else d.reviews,
+            "; ".join(d.badges) if d else "", hit.score, hit.thread_title, snippet,
+        ])
+    click.echo(output.safe(out.getvalue(), lines=True), nl=False)
+
+
+@cli.command()
+@click.argument("answer_id")
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="How many answers.")
+@json_option
+@color_option
+def similar(answer_id, index_path, limit, as_json, color):
+    """Show answers like ANSWER_ID ("more like this"), from its most telling words.
+
+    \b
+    Example:
+      msqa-search similar "000_19f0a23f49198bfd#6" --limit 3
+    """
+    with open_or_build(index_path) as index:
+        results = index.similar(answer_id, limit=limit)
+    if as_json:
+        echo_json(to_dict(results))
+    else:
+        style = styler(color_on(color))
+        if results.total:
+            click.echo(output.safe(f"Answers like {answer_id}, from the words: {results.query}"))
+            click.echo()
+            click.echo("\n".join(output.results_lines(results, terminal_width(), style, unicode_ok())))
+    if not results.total:
+        echo_err(f"msqa-search: no answers like {answer_id!r}.")
+        click.get_current_context().exit(1)
+
+
+@cli.command()
+@click.argument("facet", type=click.Choice(FACET_NAMES))
+@index_option
+@json_option
+def values(facet, index_path, as_json):
+    """List the values of FACET (specialty, city, rating, doctor) with how many answers
+    have each, most common first: what --specialty, --city and --doctor take.
+
+    \b
+    Example:
+      msqa-search values specialty
+    """
+    with open_or_build(index_path) as index:
+        found = index.values(facet)
+    if as_json:
+        echo_json([to_dict(v) for v in found])
+        return
+    names = [output.safe(v.value) for v in found]
+    widest = max(map(len, names), default=0)
+    for name, v in zip(names, found):
+        click.echo(f"{name:<{widest}}  {v.count:>5}")

@@ -1,0 +1,122 @@
+"""What one write adds to a generation: documents, and beside Whoosh's files the columns
+of each segment, the vocabulary and the meta file."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+from whoosh.reading import SegmentReader
+
+from .. import columns as cols
+from .. import store
+from ..model import Doctor, Thread, from_dict
+from . import check, compat
+from .schema import SCHEMA_VERSION, column_row, document, safe_thread
+
+__all__ = [
+    "VOCABULARY",
+    "WRITER_MB",
+    "Batch",
+    "cancel",
+    "columns_name",
+    "finish_generation",
+    "load_vocabulary",
+]
+
+#: Memory for a writer's postings before it spills sorted runs to disk. Segments are
+#: written as separate files (compound=False): Whoosh copies each part of a compound
+#: segment into memory when it opens it, 300 MB for 100,000 answers.
+WRITER_MB = 512
+VOCABULARY = "vocabulary.tsv"
+_WORD = re.compile(r"\w+")
+
+#: Cancel a Whoosh writer and close every file it holds (see compat.cancel_writer).
+cancel = compat.cancel_writer
+
+
+class Batch:
+    """Adds threads' answers to a Whoosh writer, collecting columns and vocabulary."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+        self.columns = cols.ColumnsBuilder()
+        self.vocabulary: Counter[str] = Counter()
+        self.threads = 0
+
+    def add(self, thread: Thread) -> None:
+        thread = safe_thread(thread)
+        self.threads += 1
+        for answer in thread.answers:
+            fields = document(thread, answer)
+            self.writer.add_document(**fields)
+            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor))
+            text = f"{answer.title} {answer.body} {fields['question']}".lower()
+            self.vocabulary.update(set(_WORD.findall(text)))
+
+
+def columns_name(segment) -> str:
+    return f"{segment.segment_id()}.msqa-columns"
+
+
+def finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None,
+                      base: Path | None = None) -> None:
+    """Write the columns of new segments, the vocabulary and the meta file."""
+    segments = compat.segments(ix)
+    for segment in segments:
+        target = folder / columns_name(segment)
+        if target.exists():
+            continue
+        if batch is not None and segment.doc_count_all() == batch.columns.size:
+            # The only new segment holds exactly this batch's documents, in order.
+            cols.save(batch.columns.build(), target)
+        else:
+            cols.save(_columns_from_segment(ix, segment), target)
+    vocabulary = Counter(previous_vocabulary or ())
+    if batch is not None:
+        vocabulary.update(batch.vocabulary)
+    _save_vocabulary(folder, vocabulary)
+    meta = {
+        "schema": SCHEMA_VERSION, "written": time.time(),
+        # What opening and check() verify (check.py).
+        "segments": {segment.segment_id(): segment.doc_count_all() for segment in segments},
+        "files": check.manifest(folder, base),
+    }
+    store.write_meta(folder, check.seal(meta))
+
+
+def _columns_from_segment(ix, segment) -> cols.Columns:
+    """Columns of a segment we did not write in order (a merge): read its stored fields."""
+    builder = cols.ColumnsBuilder()
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        for docnum in range(reader.doc_count_all()):
+            fields = reader.stored_fields(docnum)
+            card = fields.get("card")
+            doctor = from_dict(Doctor, json.loads(card)) if card else None
+            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor))
+    finally:
+        reader.close()
+    return builder.build()
+
+
+def _save_vocabulary(folder: Path, vocabulary: Counter) -> None:
+    lines = (f"{word}\t{n}\n" for word, n in sorted(vocabulary.items()))
+    store.write_file(folder / VOCABULARY, "".join(lines))
+
+
+def load_vocabulary(folder: Path) -> Counter:
+    """Raw (unstemmed) words of the index with the number of answers holding them."""
+    vocabulary: Counter[str] = Counter()
+    try:
+        text = store.read_regular(folder / VOCABULARY).decode("utf-8")
+    except FileNotFoundError:
+        return vocabulary
+    for line in text.splitlines():
+        word, _, n = line.partition("\t")
+        if n.isdigit():
+            vocabulary[word] = int(n)
+    return vocabulary

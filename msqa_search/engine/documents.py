@@ -1,0 +1,96 @@
+"""Reading documents back: stored fields by term or number, checked, as records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from whoosh.query import Term
+
+from ..model import Answer, Doctor, Thread, from_dict
+from . import check
+from .opening import damage_guard, damaged
+
+__all__ = ["check_documents", "check_postings", "doctor_of", "sources", "stored", "stored_by", "thread_of"]
+
+
+def stored_by(root: Path, searcher, field: str, value: str) -> list[dict]:
+    """The stored fields of every document whose ``field`` holds the term ``value``."""
+    with damage_guard(root):
+        found = [searcher.stored_fields(d) for d in searcher.docs_for_query(Term(field, value))]
+    for fields in found:
+        problem = check.stored_problem(fields)
+        if problem:
+            raise damaged(root, ValueError(problem))
+    return found
+
+
+def stored(root: Path, searcher, docnum: int) -> dict:
+    """The stored fields of document ``docnum``, checked."""
+    fields = searcher.stored_fields(docnum)
+    problem = check.stored_problem(fields)
+    if problem:
+        raise damaged(root, ValueError(f"document {docnum}: {problem}"))
+    return fields
+
+
+def doctor_of(fields: dict) -> Doctor | None:
+    """The doctor card of a document's stored fields."""
+    card = fields.get("card")
+    return from_dict(Doctor, json.loads(card)) if card else None
+
+
+def thread_of(thread_id: str, docs: list[dict]) -> Thread:
+    """The thread rebuilt from the stored fields of its answers' documents."""
+    docs = sorted(docs, key=lambda f: f["position"])
+    info = json.loads(docs[0]["thread"])
+    answers = [
+        Answer(
+            thread_id=thread_id,
+            position=i,
+            title=f["title"],
+            body=f["body"],
+            doctor=doctor_of(f),
+            cut=bool(f.get("cut", False)),
+        )
+        for i, f in enumerate(docs, start=1)
+    ]
+    return Thread(
+        id=thread_id, title=info["title"], body=info["body"],
+        declared_answers=info["declared_answers"], answers=answers, source=info["source"],
+        complete=bool(info.get("complete", True)),
+    )
+
+
+def sources(root: Path, searcher) -> dict[str, str | None]:
+    """Thread id -> the file it was read from (None when not read from a file)."""
+    found: dict[str, str | None] = {}
+    with damage_guard(root):
+        for docnum in searcher.reader().all_doc_ids():
+            fields = searcher.stored_fields(docnum)
+            if fields["thread_id"] not in found:
+                found[fields["thread_id"]] = json.loads(fields["thread"]).get("source")
+    return found
+
+
+def check_documents(searcher, answer_ids: list[str]) -> list[str]:
+    """The first document whose stored fields are damaged or differ from the columns."""
+    for docnum in range(searcher.doc_count_all()):
+        fields = searcher.stored_fields(docnum)
+        problem = check.stored_problem(fields)
+        if problem is None and fields["answer_id"] != answer_ids[docnum]:
+            problem = "its stored answer id differs from the columns"
+        if problem:
+            return [f"document {docnum}: {problem}"]
+    return []
+
+
+def check_postings(searcher) -> list[str]:
+    """The first posting list that is out of range or out of order."""
+    reader = searcher.reader()
+    count = reader.doc_count_all()
+    for field, text in reader.all_terms():
+        ids = list(reader.postings(field, text).all_ids())
+        if any(not 0 <= d < count for d in ids) or ids != sorted(ids):
+            return [f"the postings of {field}:{text!r} are out of range"]
+    return []

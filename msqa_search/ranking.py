@@ -1,0 +1,129 @@
+"""Scoring and ordering matches: BM25F over the postings, coordination, sorts.
+
+Plain words are scored with numpy over Whoosh's postings read as arrays
+(engine/postings.py), with the formula and statistics Whoosh uses, so the scores are
+Whoosh's own in a fraction of the time. A phrase among a word's alternatives (a synonym
+such as "botulinum toxin") scores as its words do in the answers that hold them all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine.expert import expert_scores
+from .engine.postings import Postings
+from .engine.schema import TEXT_FIELDS
+from .engine.snapshot import Snapshot
+from .query import Plan
+
+__all__ = ["BM25", "COORDINATION", "SORTS", "concept_scores", "rank", "score"]
+
+#: BM25F parameters and how strongly the share of concepts matched scales a score
+#: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
+BM25 = {"B": 1.0, "K1": 1.5}
+COORDINATION = 0.25
+SORTS = ("relevance", "rating", "reviews")
+#: Scored words kept per generation before the memo starts afresh.
+_MEMO = 4096
+
+
+def score(snapshot: Snapshot, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Every document's score, and the matching documents (live ones only)."""
+    if plan.concepts:
+        scores, coverage = concept_scores(snapshot.postings, plan.concepts, TEXT_FIELDS, **BM25)
+        # Coordination: BM25 adds up what each word contributes, so an answer repeating
+        # one word can outscore one holding every word typed; a patient expects the
+        # latter first.
+        scores *= (coverage / len(plan.concepts)) ** COORDINATION
+        return scores, np.flatnonzero(coverage)
+    return expert_scores(snapshot.searcher, plan.query, **BM25)
+
+def concept_scores(vec: Postings, concepts, fields: dict[str, float], B: float, K1: float):
+    """Each document's score and how many concepts it matches.
+
+    Args:
+        concepts: for each concept, its alternatives as (stems, boost); a concept
+            scores as its best alternative. A word scores by BM25F over ``fields``; a
+            phrase as the sum of its words, in the answers that hold them all (near
+            each other or not: exact adjacency would need every position decoded in
+            Python).
+
+    Returns:
+        ``(scores, coverage)``: float and int arrays over all document numbers.
+    """
+    total = np.zeros(vec.size, dtype=np.float64)
+    coverage = np.zeros(vec.size, dtype=np.int16)
+    for concept in concepts:
+        best = np.zeros(vec.size, dtype=np.float64)
+        for stems, boost in concept:
+            ids, scores = _word_scores(vec, stems[0], fields, B, K1)
+            for word in stems[1:]:
+                more_ids, more_scores = _word_scores(vec, word, fields, B, K1)
+                both, here, there = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
+                ids, scores = both, scores[here] + more_scores[there]
+            if len(ids):
+                best[ids] = np.maximum(best[ids], scores * boost)
+        total += best
+        coverage += best > 0
+    total[~vec.live] = 0.0
+    coverage[~vec.live] = 0
+    return total, coverage
+
+
+def _word_scores(vec: Postings, word: str, fields, B: float, K1: float):
+    """The documents holding ``word`` in any of ``fields`` (sorted), and its BM25F score
+    in each: field frequencies, weighted by field (the weights are in the postings) and
+    normalised by field length, are added up before BM25's saturation, and the idf
+    counts the answers holding the word anywhere."""
+    key = (word, B, K1)
+    memo = vec.scored
+    found = memo.get(key)
+    if found is not None:
+        return found
+    parts_ids, parts_tf = [], []
+    for field in fields:
+        ids, weights = vec.postings(field, word)
+        if len(ids):
+            avg = vec.avg_length(field)
+            parts_ids.append(ids)
+            parts_tf.append(weights / ((1 - B) + B * vec.lengths(field)[ids] / avg))
+    if not parts_ids:
+        found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    else:
+        ids = np.concatenate(parts_ids)
+        tf = np.concatenate(parts_tf)
+        docs, where = np.unique(ids, return_inverse=True)
+        combined = np.bincount(where, weights=tf, minlength=len(docs))
+        df = len(docs)
+        idf = np.log(1 + (vec.size - df + 0.5) / (df + 0.5))
+        found = (docs, idf * combined * (K1 + 1) / (K1 + combined))
+    if len(memo) > _MEMO:
+        memo.clear()
+    memo[key] = found
+    return found
+
+
+
+def rank(snapshot: Snapshot, scores: np.ndarray, matched: np.ndarray, wanted: int | None, sort: str) -> np.ndarray:
+    """The ``matched`` documents in result order (the first ``wanted`` of them, or all).
+
+    Relevance orders by score, then answer id; "rating" and "reviews" order by that
+    number, then the other, then score, then answer id. Unrated and uncounted last.
+    """
+    if sort == "relevance" and wanted is not None:
+        if wanted < len(matched):
+            # Only the top needs sorting: all that score at least the wanted-th score.
+            cut = np.partition(scores[matched], len(matched) - wanted)[len(matched) - wanted]
+            matched = matched[scores[matched] >= cut]
+        ids = snapshot.columns.answer_ids
+        names = np.array([ids[d] for d in matched.tolist()])
+        return matched[np.lexsort((names, -scores[matched]))][:wanted]
+    ids = snapshot.answer_rank[matched]
+    if sort == "relevance":
+        order = np.lexsort((ids, -scores[matched]))
+    else:
+        first, second = ("rating100", "reviews") if sort == "rating" else ("reviews", "rating100")
+        columns = snapshot.arrays
+        order = np.lexsort((ids, -scores[matched], -columns[second][matched], -columns[first][matched]))
+    ranked = matched[order]
+    return ranked if wanted is None else ranked[:wanted]
