@@ -82,7 +82,8 @@ def _facet_diffs(names, lib_facets: dict, theirs_by_name: dict) -> list[tuple[st
     the library leaves out counts only if it beats one the library kept (truncation)."""
     bad = []
     for name in names:
-        mine = [(v.value, v.count) for v in lib_facets.get(name, ())]
+        found = lib_facets.get(name)
+        mine = [(v.value, v.count) for v in (found.values if found is not None else ())]
         theirs = dict(theirs_by_name.get(name, []))
         wrong = [(v, c, theirs.get(v)) for v, c in mine if theirs.get(v) != c]
         missing = set(theirs) - {v for v, _ in mine}

@@ -9,10 +9,13 @@ import numpy as np
 from . import columns as cols
 from .engine.snapshot import Snapshot
 from .errors import FilterValueError
+from .model import Facet, FacetValue
 
-__all__ = ["FACETS", "combine", "facet_counts", "filter_mask", "filter_parts", "filter_places", "nearest_values"]
+__all__ = ["FACETS", "FACET_SIZE", "combine", "facet", "facet_counts", "filter_mask", "filter_parts", "filter_places", "nearest_values"]
 
 FACETS = ("specialty", "city", "rating", "doctor")
+#: Values a facet returns by default; ``Facet.truncated`` says when there are more.
+FACET_SIZE = 10
 
 
 def filter_mask(snapshot: Snapshot, specialty, city, doctor, min_rating, min_reviews=None) -> np.ndarray | None:
@@ -115,9 +118,30 @@ def _filter(snapshot: Snapshot, name: str, value) -> np.ndarray:
     return found
 
 
-def facet_counts(snapshot: Snapshot, name: str, matched: np.ndarray) -> list[tuple[str, int]]:
-    """Values of facet ``name`` over the ``matched`` documents, by count then value."""
+def facet_counts(snapshot: Snapshot, name: str, matched: np.ndarray, top: int | None = None) -> list[tuple[str, int]]:
+    """Values of facet ``name`` over the ``matched`` documents, by count then value: all
+    of them, or the first ``top``.
+
+    Every value is counted (one pass of numpy over the matches); only the values that
+    can be among the first ``top`` are sorted, so a facet of thousands of doctors costs
+    little more than one of five rating bands.
+    """
     table = snapshot.columns.tables[name]
     counts = np.bincount(snapshot.arrays[name][matched], minlength=len(table))
-    found = [(table[p], int(n)) for p in np.flatnonzero(counts) for n in (counts[p],)]
-    return sorted(found, key=lambda vn: (-vn[1], vn[0].casefold(), vn[0]))
+    places = np.flatnonzero(counts)
+    if top is not None and top < len(places):
+        # Every value that counts at least the top-th count (ties included) may be in.
+        cut = np.partition(counts[places], len(places) - top)[len(places) - top]
+        places = places[counts[places] >= cut]
+    found = [(table[p], int(counts[p])) for p in places.tolist()]
+    found.sort(key=lambda vn: (-vn[1], vn[0].casefold(), vn[0]))
+    return found if top is None else found[:top]
+
+
+def facet(snapshot: Snapshot, name: str, matched: np.ndarray, size: int | None) -> Facet:
+    """Facet ``name`` over ``matched``: its ``size`` most common values (None: all), and
+    whether there are more (counted as datasette does, asking for ``size + 1``)."""
+    found = facet_counts(snapshot, name, matched, None if size is None else size + 1)
+    shown = found if size is None else found[:size]
+    return Facet(name=name, values=tuple(FacetValue(value=v, count=n) for v, n in shown),
+                 truncated=len(found) > len(shown))

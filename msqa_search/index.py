@@ -32,7 +32,7 @@ from .errors import (
     ThreadNotFoundError,
     rebuild_hint,
 )
-from .facets import FACETS
+from .facets import FACET_SIZE, FACETS
 from .model import FacetValue, IndexStats, Results, Thread, ThreadAnswer, UpdateSummary
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
@@ -165,6 +165,7 @@ class SearchIndex:
         synonyms: bool = True,
         snippets: int = 3,
         snippet_chars: int = 240,
+        facet_size: int | None = FACET_SIZE,
     ) -> Results:
         """Search the answers.
 
@@ -181,9 +182,12 @@ class SearchIndex:
             synonyms: search medical synonyms and the corpus's misspellings too.
             snippets: highlighted fragments per hit (0: none).
             snippet_chars: about how long each fragment is.
+            facet_size: values per facet, most common first (None: all);
+                ``Facet.truncated`` says when there are more.
 
         Returns:
-            One page of hits, with facet counts over all matches (see Results).
+            One page of hits, with each facet's most common values counted over all
+            matches (see Results and Facet).
 
         Raises:
             QuerySyntaxError: the query cannot be searched.
@@ -199,7 +203,7 @@ class SearchIndex:
                 snapshot, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
-                snippet_chars=snippet_chars,
+                snippet_chars=snippet_chars, facet_size=facet_size,
             )
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:

@@ -19,6 +19,7 @@ __all__ = [
     "AnswerStance",
     "Consensus",
     "Doctor",
+    "Facet",
     "FacetValue",
     "Hit",
     "IndexStats",
@@ -144,6 +145,18 @@ class FacetValue:
 
 
 @attrs.frozen(kw_only=True)
+class Facet:
+    """The values of one facet over all matches, most common first (datasette's shape)."""
+
+    name: str
+    """specialty, city, rating or doctor."""
+    values: tuple[FacetValue, ...] = attrs.field(default=(), converter=tuple)
+    """The most common values, by count then value; at most the search's facet_size."""
+    truncated: bool = False
+    """True when more values than these have matches."""
+
+
+@attrs.frozen(kw_only=True)
 class Hit:
     """One matching answer, as a search returns it."""
 
@@ -174,8 +187,8 @@ class Results:
     total: int
     """How many answers match, over all pages."""
     hits: tuple[Hit, ...] = attrs.field(converter=tuple)
-    facets: dict[str, tuple[FacetValue, ...]] = attrs.field(factory=dict)
-    """Facet name -> values by count (then name), counted over all matches."""
+    facets: dict[str, Facet] = attrs.field(factory=dict)
+    """Facet name -> its most common values, counted over all matches."""
     suggestion: str | None = None
     """A corrected query, when the query looks misspelled."""
     searched: str | None = None

@@ -23,14 +23,15 @@ from .engine.highlight import highlights
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
-from .facets import FACETS
-from .model import FacetValue, Hit, Results
+from .facets import FACET_SIZE, FACETS
+from .model import Facet, Hit, Results
 from .query import Plan, build_query, suggest
 from .ranking import SORTS
 
 __all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "search", "similar", "telling_words"]
 
-def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240) -> None:
+def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240,
+                   facet_size=FACET_SIZE) -> None:
     def bad(message: str) -> SearchOptionError:
         return SearchOptionError(message)
 
@@ -48,6 +49,8 @@ def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snip
         raise bad(f"snippets must be a whole number of at least 0, not {snippets!r}")
     if not isinstance(snippet_chars, int) or isinstance(snippet_chars, bool) or snippet_chars < 20:
         raise bad(f"snippet_chars must be a whole number of at least 20, not {snippet_chars!r}")
+    if facet_size is not None and (not isinstance(facet_size, int) or isinstance(facet_size, bool) or facet_size < 1):
+        raise bad(f"facet_size must be a whole number of at least 1, or None for all values, not {facet_size!r}")
     unknown = [f for f in facets if f not in FACETS]
     if unknown:
         raise bad(f"unknown facet {unknown[0]!r}; facets are {', '.join(FACETS)}")
@@ -73,6 +76,7 @@ def search(
     synonyms: bool = True,
     snippets: int = 3,
     snippet_chars: int = 240,
+    facet_size: int | None = FACET_SIZE,
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -94,6 +98,8 @@ def search(
         synonyms: search medical synonyms and the corpus's misspellings too.
         snippets: how many highlighted fragments each hit carries (0: none).
         snippet_chars: about how long each fragment is, in characters.
+        facet_size: how many values each facet returns, most common first (None: all);
+            ``Facet.truncated`` says when there are more.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.
@@ -103,12 +109,12 @@ def search(
     """
     started = time.perf_counter()
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
-    _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars)
+    _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars, facet_size)
     filters = Filters(
         values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor)},
         min_rating=min_rating, min_reviews=min_reviews,
     )
-    shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars)
+    shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
     plan = build_query(snapshot, query, synonyms=synonyms)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot, query) if synonyms else None
@@ -152,6 +158,7 @@ class Shape:
     group_by_thread: bool
     snippets: int = 3
     snippet_chars: int = 240
+    facet_size: int | None = FACET_SIZE
 
 
 def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
@@ -175,9 +182,7 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
                 # values (which a repeated filter could add) are counted too.
                 others = facets_mod.combine(part for key, part in parts.items() if key != name)
                 counted = everything if others is None else everything[others[everything]]
-            counts[name] = tuple(
-                FacetValue(value=v, count=n) for v, n in facets_mod.facet_counts(snapshot, name, counted)
-            )
+            counts[name] = facets_mod.facet(snapshot, name, counted, shape.facet_size)
         wanted = page * limit
         sizes: dict[int, int] = {}
         if group_by_thread:
@@ -218,7 +223,7 @@ def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequen
     shape = Shape(limit, 1, "relevance", facets, False)
     filters = Filters(values={}, exclude=(answer.id,))
     if not words:
-        results = Results(query="", total=0, hits=(), facets={f: () for f in facets}, limit=limit)
+        results = Results(query="", total=0, hits=(), facets={f: Facet(name=f) for f in facets}, limit=limit)
     else:
         concepts = tuple((((stem,), 1.0),) for stem, _ in words)
         plan = Plan(None, frozenset(stem for stem, _ in words), frozenset(), (), concepts)

@@ -164,7 +164,7 @@ ISHOO_FACETS = """\
 Specialty: Facial Plastic Surgeon 1
 City: Cambridge 1
 Rating: 4.0-4.5 1
-Doctor*: unknown 3 · Bryan K. Chen 1 · David Shafer 1 · … 11 more
+Doctor*: unknown 3 · Bryan K. Chen 1 · David Shafer 1 · … 7+ more
 * filter on; its other values are counted too
 """
 
@@ -181,7 +181,7 @@ Specialty  (7 values)
 """
 
 CITY_TABLE = """\
-City  (12 values)
+City  (top 10 values)
   New York            4  ████████████████████
   San Diego           2  ██████████
   Beverly Hills       1  █████
@@ -190,7 +190,7 @@ City  (12 values)
   East Brunswick      1  █████
   Lake Oswego         1  █████
   Manhattan           1  █████
-  … 4 more
+  … 2+ more
 """
 
 RATING_TABLE = """\
@@ -202,7 +202,7 @@ Rating  (4 values)
 """
 
 DOCTOR_TABLE = """\
-Doctor  (14 values)
+Doctor  (top 10 values)
   unknown                    3  ████████████████████
   Bryan K. Chen              1  ███████
   David Shafer               1  ███████
@@ -211,7 +211,7 @@ Doctor  (14 values)
   Keith Denkler              1  ███████
   Kenneth D. Steinsapir      1  ███████
   Kenneth R. Francis         1  ███████
-  … 6 more
+  … 2+ more
 """
 
 
@@ -323,7 +323,7 @@ class TestSearchOptions:
 
         assert 4 == data["total"]
         assert {"Dermatologist"} == {hit["doctor"]["specialty"] for hit in data["hits"]}
-        assert 4 == sum(v["count"] for v in data["facets"]["city"])
+        assert 4 == sum(v["count"] for v in data["facets"]["city"]["values"])
         assert ["specialty"] == data["filtered"]
 
     def test_specialty_unknown(self, run):
@@ -345,7 +345,8 @@ class TestSearchOptions:
         data = search_json(run, "botox", "--doctor", "Marla M. Klein")
 
         assert ["000_19f0a23f49198bfd#2"] == hit_ids(data)
-        assert [{"value": "Dermatologic Surgeon", "count": 1}] == data["facets"]["specialty"]
+        assert {"name": "specialty", "values": [{"value": "Dermatologic Surgeon", "count": 1}],
+                "truncated": False} == data["facets"]["specialty"]
 
     def test_min_rating(self, run):
         """--min-rating keeps doctors rated at least that; the summary counts only them."""
@@ -400,12 +401,12 @@ class TestSearchOptions:
         """The rating facet counts answers by rating band."""
         data = search_json(run, "botox contraindication", "--facet", "rating")
 
-        assert {"rating": [
+        assert {"rating": {"name": "rating", "values": [
             {"value": "4.8-5.0", "count": 10},
             {"value": "4.5-4.8", "count": 3},
             {"value": "4.0-4.5", "count": 2},
             {"value": "unrated", "count": 1},
-        ]} == data["facets"]
+        ], "truncated": False}} == data["facets"]
 
     def test_no_facets(self, run):
         """--no-facets prints no facet tables and gives an empty facets object."""
@@ -478,8 +479,11 @@ class TestSearchJson:
         assert all(HIT_KEYS == set(hit) for hit in data["hits"])
         assert all(DOCTOR_KEYS == set(hit["doctor"]) for hit in data["hits"] if hit["doctor"] is not None)
         assert ["specialty", "city", "rating", "doctor"] == list(data["facets"])
-        assert {"value": "Plastic Surgeon", "count": 5} == data["facets"]["specialty"][0]
-        assert 14 == len(data["facets"]["doctor"])  # all values, not only the top 8
+        assert {"value": "Plastic Surgeon", "count": 5} == data["facets"]["specialty"]["values"][0]
+        # The seeds have 14 doctors: the ten most common, and the facet says there are more.
+        assert (10, True) == (len(data["facets"]["doctor"]["values"]), data["facets"]["doctor"]["truncated"])
+        assert (14, False) == (len(search_json(run, "botox", "--facet-size", "20")["facets"]["doctor"]["values"]),
+                               search_json(run, "botox", "--facet-size", "20")["facets"]["doctor"]["truncated"])
 
     def test_hits(self, run):
         """Each hit carries its answer id, doctor card and highlighted fragments."""
@@ -1182,7 +1186,7 @@ class TestCompletion:
         [
             ("msqa-search st", "plain,stats\n"),
             ("msqa-search botox --sort rat", "plain,rating\n"),
-            ("msqa-search search botox --fac", "plain,--facet\nplain,--facets-table\n"),
+            ("msqa-search search botox --fac", "plain,--facet\nplain,--facet-size\nplain,--facets-table\n"),
         ],
     )
     def test_completes(self, runner, words, expected):
@@ -1355,8 +1359,8 @@ class TestDisjunctiveFacets:
         data = search_json(run, "botox", "--specialty", "dermatologist")
 
         assert ["specialty"] == data["filtered"]
-        assert {"value": "Plastic Surgeon", "count": 5} == data["facets"]["specialty"][0]
-        assert [{"value": "4.8-5.0", "count": 4}] == data["facets"]["rating"]
+        assert {"value": "Plastic Surgeon", "count": 5} == data["facets"]["specialty"]["values"][0]
+        assert [{"value": "4.8-5.0", "count": 4}] == data["facets"]["rating"]["values"]
         assert "Specialty*: Plastic Surgeon 5 · Dermatologist 4 · " in run("botox", "--specialty", "dermatologist").stdout
 
 

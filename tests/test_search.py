@@ -14,6 +14,7 @@ from msqa_search import (
     Answer,
     AnswerNotFoundError,
     Doctor,
+    Facet,
     FacetValue,
     FilterValueError,
     Hit,
@@ -24,6 +25,7 @@ from msqa_search import (
     build_index,
     from_dict,
 )
+from msqa_search.facets import FACET_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,6 +84,11 @@ def facet_value(hit: Hit, facet: str) -> str:
         return band(doctor.rating)
     value = {"specialty": doctor.specialty, "city": doctor.city, "doctor": doctor.name}[facet]
     return value if value else "unknown"
+
+
+def values_of(results) -> dict[str, tuple[FacetValue, ...]]:
+    """Facet name -> the values a search returned for it."""
+    return {name: facet.values for name, facet in results.facets.items()}
 
 
 def expected_facets(hits, facets=ALL_FACETS) -> dict[str, tuple[FacetValue, ...]]:
@@ -290,13 +297,14 @@ class TestFacets:
     def test_counts_cover_all_matches(self, seed_index, query, options):
         """Facets on a small first page equal counts over every matching answer; a facet
         with a filter on counts the matches of the other filters (disjunctive)."""
-        page = seed_index.search(query, limit=2, facets=ALL_FACETS, **options)
+        page = seed_index.search(query, limit=2, facets=ALL_FACETS, facet_size=None, **options)
         expected = {}
         for facet in ALL_FACETS:
             others = {k: v for k, v in options.items() if k not in (facet, "group_by_thread")}
             full = seed_index.search(query, limit=EVERYTHING, facets=ALL_FACETS, **others)
             expected[facet] = expected_facets(full.hits)[facet]
-        assert expected == page.facets
+        assert expected == values_of(page)
+        assert not any(f.truncated for f in page.facets.values())
         assert tuple(k for k in ("specialty", "city", "doctor") if k in options) == page.filtered
 
     def test_seed_botox_facets(self, seed_index):
@@ -318,7 +326,7 @@ class TestFacets:
                 FacetValue(value="4.0-4.5", count=2),
                 FacetValue(value="unrated", count=1),
             ),
-        } == results.facets
+        } == values_of(results)
 
     def test_rating_bands_edges(self, tmp_path, make_thread):
         """Ratings at band edges fall in the higher band; 5.0 is in 4.8-5.0."""
@@ -336,7 +344,31 @@ class TestFacets:
                 FacetValue(value="4.0-4.5", count=1),
                 FacetValue(value="unrated", count=1),
             )
-        } == results.facets == expected_facets(results.hits, ("rating",))
+        } == values_of(results) == expected_facets(results.hits, ("rating",))
+
+    @pytest.mark.parametrize("size", [1, 3, 6, 7, 100])
+    def test_facet_size_truncates(self, seed_index, size):
+        """A facet returns its ``facet_size`` most common values, and ``truncated`` says
+        whether more values have matches."""
+        full = seed_index.search("botox", facets=ALL_FACETS, facet_size=None).facets
+        cut = seed_index.search("botox", facets=ALL_FACETS, facet_size=size).facets
+        expected = {
+            name: Facet(name=name, values=facet.values[:size], truncated=len(facet.values) > size)
+            for name, facet in full.items()
+        }
+        assert expected == cut
+
+    def test_facet_size_default(self, seed_index):
+        """By default each facet holds at most FACET_SIZE values; the seeds' doctor facet
+        has more, so it is truncated."""
+        doctor = seed_index.search("botox", facets=("doctor",)).facets["doctor"]
+        assert (FACET_SIZE, True) == (len(doctor.values), doctor.truncated)
+
+    @pytest.mark.parametrize("size", [0, -1, 2.5, True, "3"])
+    def test_facet_size_must_be_positive(self, seed_index, size):
+        """A facet_size that is not a whole number of at least 1 (or None) is an option error."""
+        with pytest.raises(SearchOptionError, match="facet_size must be a whole number of at least 1"):
+            seed_index.search("botox", facet_size=size)
 
     def test_only_requested_facets(self, seed_index):
         """Only the facets asked for are returned; none when facets=()."""

@@ -203,23 +203,32 @@ def _label(name: str) -> str:
     return name.capitalize()
 
 
+def _more(hidden: int, truncated: bool) -> str:
+    """``3 more``; ``3+ more`` or ``more`` when the facet holds more values than it returned."""
+    if not truncated:
+        return f"{hidden} more"
+    return f"{hidden}+ more" if hidden else "more"
+
+
 def facet_lines(results: Results, style: Style, fancy: bool, top: int = 8) -> list[str]:
     """Each facet as a small table: value, count, bar; the top values only."""
     lines: list[str] = []
-    for name, values in results.facets.items():
+    for name, facet in results.facets.items():
+        values = facet.values
         if not values:
             continue
         lines.append("")
         filtered = "; filter on, other values counted too" if name in results.filtered else ""
-        lines.append(style(_label(name), "heading") + style(f"  ({plural(len(values), 'value')}{filtered})", "dim"))
+        count = plural(len(values), "value") if not facet.truncated else f"top {len(values)} values"
+        lines.append(style(_label(name), "heading") + style(f"  ({count}{filtered})", "dim"))
         shown = values[:top]
         names = [safe(v.value) for v in shown]
         widest = max(len(v) for v in names)
         most = max(v.count for v in shown)
         for label, v in zip(names, shown):
             lines.append(f"  {label:<{widest}}  {v.count:>5}  " + style(bar(v.count, most, fancy=fancy), "bar"))
-        if len(values) > top:
-            lines.append(style(f"  {ellipsis(fancy)} {len(values) - top} more", "dim"))
+        if len(values) > top or facet.truncated:
+            lines.append(style(f"  {ellipsis(fancy)} {_more(max(len(values) - top, 0), facet.truncated)}", "dim"))
     return lines
 
 
@@ -228,7 +237,8 @@ def compact_facet_lines(results: Results, width: int, style: Style, fancy: bool)
     cut to ``width``."""
     lines: list[str] = []
     sep = " · " if fancy else " | "
-    for name, values in results.facets.items():
+    for name, facet in results.facets.items():
+        values = facet.values
         if not values:
             continue
         head = f"{_label(name)}{'*' if name in results.filtered else ''}: "
@@ -236,15 +246,18 @@ def compact_facet_lines(results: Results, width: int, style: Style, fancy: bool)
         for i, v in enumerate(values):
             candidate = line + (sep if shown else "") + f"{safe(v.value)} {v.count}"
             rest = len(values) - i - 1
-            tail = f"{sep}{ellipsis(fancy)} {rest} more" if rest else ""
+            tail = f"{sep}{ellipsis(fancy)} {_more(rest, facet.truncated)}" if rest or facet.truncated else ""
             if shown and len(candidate) + len(tail) > width:
-                line += f"{sep}{ellipsis(fancy)} {len(values) - shown} more"
+                line += f"{sep}{ellipsis(fancy)} {_more(len(values) - shown, facet.truncated)}"
                 break
             line, shown = candidate, shown + 1
+        else:
+            if facet.truncated:
+                line += f"{sep}{ellipsis(fancy)} {_more(0, True)}"
         if len(line) > width:
             line = line[: width - len(ellipsis(fancy))] + ellipsis(fancy)
         lines.append(style(head.rstrip(" "), "heading") + " " + line[len(head):])
-    if any(values and name in results.filtered for name, values in results.facets.items()):
+    if any(facet.values and name in results.filtered for name, facet in results.facets.items()):
         lines.append(style("* filter on; its other values are counted too", "dim"))
     return lines
 

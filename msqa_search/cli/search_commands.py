@@ -39,6 +39,8 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_NAMES),
               help="Facet to count (repeatable). Default: all four.")
 @click.option("--no-facets", is_flag=True, help="Print no facet counts.")
+@click.option("--facet-size", default=10, show_default=True, type=click.IntRange(1, 100000),
+              help="Values per facet, most common first.")
 @click.option("--facets-table", is_flag=True, help="Facets as tables (value, count, bar) instead of one line each.")
 @click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
 @click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
@@ -52,7 +54,7 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
 def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
-           no_facets, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
+           no_facets, facet_size, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
 
@@ -85,7 +87,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
                 text, limit=limit, page=page, specialty=specialty or None, city=city or None,
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
-                snippets=snippets, snippet_chars=snippet_chars,
+                snippets=snippets, snippet_chars=snippet_chars, facet_size=facet_size,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
