@@ -3,6 +3,7 @@
     python -m bench.relevance                        # every query, both engines
     python -m bench.relevance --split test --json
     python -m bench.relevance --query q19            # one query's top 10 from both
+    python -m bench.relevance --follow-suggestion    # msqa_search takes its "did you mean"
 
 The judgments (bench/data/relevance-judgments.json) grade answers of the real pages
 0/1/2 and name them by page file stem, answer position and the SHA-1 of the body's first
@@ -29,7 +30,7 @@ from pathlib import Path
 import msqa_search
 
 from . import fts5
-from .relevance_metrics import ndcg, precision, summary, unjudged
+from .relevance_metrics import ndcg, paired_sign_flip, precision, summary, unjudged
 from .stance_eval import DEFAULT_PAGES, ROOT, find_answer
 
 DEFAULT_JUDGMENTS = ROOT / "bench" / "data" / "relevance-judgments.json"
@@ -72,9 +73,14 @@ def fts5_top(conn: sqlite3.Connection, query: str, k: int = TOP) -> list[str]:
     return [r[0] for r in rows]
 
 
-def msqa_top(index, query: str, k: int = TOP) -> list[str]:
-    """Answer ids of msqa_search's best k answers, default options."""
-    return [hit.answer_id for hit in index.search(query, limit=k, facets=()).hits]
+def msqa_top(index, query: str, k: int = TOP, follow_suggestion: bool = False) -> list[str]:
+    """Answer ids of msqa_search's best k answers, default options; with
+    ``follow_suggestion``, those of its suggested query when it suggests one (as a reader
+    who takes the "did you mean" would see)."""
+    results = index.search(query, limit=k, facets=())
+    if follow_suggestion and results.suggestion and results.searched is None:
+        results = index.search(results.suggestion, limit=k, facets=())
+    return [hit.answer_id for hit in results.hits]
 
 
 def map_judgments(queries: list[dict], threads: dict, pages: Path) -> tuple[Counter, list[dict]]:
@@ -120,7 +126,7 @@ def score(query: dict, rankings: dict[str, list[str]]) -> dict:
     return row
 
 
-def evaluate(queries: list[dict], pages: Path) -> dict:
+def evaluate(queries: list[dict], pages: Path, follow_suggestion: bool = False) -> dict:
     """Parse the pages, index them in both engines, run every query; all the figures."""
     problems: list = []
     parsed = msqa_search.read_threads([pages], on_problem=problems.append)
@@ -134,7 +140,7 @@ def evaluate(queries: list[dict], pages: Path) -> dict:
                 closing(fts5.connect(Path(tmp) / "fts5.db")) as conn:
             for q in queries:
                 rankings = {}
-                for system, top in (("msqa", lambda: msqa_top(index, q["query"])),
+                for system, top in (("msqa", lambda: msqa_top(index, q["query"], follow_suggestion=follow_suggestion)),
                                     ("fts5", lambda: fts5_top(conn, q["query"]))):
                     try:
                         rankings[system] = top()
@@ -145,26 +151,39 @@ def evaluate(queries: list[dict], pages: Path) -> dict:
     return {
         "pages": {"read": len(parsed), "failed": [{"path": Path(p.path).name, "message": p.message}
                                                   for p in problems]},
-        "answers": answers, "found": dict(found), "unmatched": unmatched, "errors": errors,
+        "msqa_follows_suggestion": follow_suggestion, "answers": answers, "found": dict(found), "unmatched": unmatched, "errors": errors,
         "rows": rows,
     }
 
 
-def tables(rows: list[dict]) -> dict:
-    """Summaries of the rows per kind, per split, and over all of them."""
+def group(rows: list[dict]) -> dict:
+    """A group's means per system, how many queries each system wins on nDCG@10, and the
+    p-value of a paired randomisation test on the nDCG@10 differences."""
+    diffs = [r["msqa"]["ndcg"] - r["fts5"]["ndcg"] for r in rows]
     return {
-        "kind": {k: summary([r for r in rows if r["kind"] == k], SYSTEMS) for k in KINDS
+        **summary(rows, SYSTEMS),
+        "wins": {"msqa": sum(d > 0 for d in diffs), "tie": sum(d == 0 for d in diffs),
+                 "fts5": sum(d < 0 for d in diffs)},
+        "p_ndcg": paired_sign_flip(diffs),
+    }
+
+
+def tables(rows: list[dict]) -> dict:
+    """Figures of the rows per kind, per split, and over all of them."""
+    return {
+        "kind": {k: group([r for r in rows if r["kind"] == k]) for k in KINDS
                  if any(r["kind"] == k for r in rows)},
-        "split": {s: summary([r for r in rows if r["split"] == s], SYSTEMS) for s in SPLITS[:2]
+        "split": {s: group([r for r in rows if r["split"] == s]) for s in SPLITS[:2]
                   if any(r["split"] == s for r in rows)},
-        "all": summary(rows, SYSTEMS),
+        "all": group(rows),
     }
 
 
 def _line(name: str, s: dict) -> str:
-    m, f = s["msqa"], s["fts5"]
+    m, f, w = s["msqa"], s["fts5"], s["wins"]
     return (f"{name:<12} {s['queries']:>3}  {m['ndcg']:6.3f} {f['ndcg']:6.3f}  "
-            f"{m['p5']:6.3f} {f['p5']:6.3f}  {m['unjudged']:5.1f} {f['unjudged']:5.1f}")
+            f"{m['p5']:6.3f} {f['p5']:6.3f}  {m['unjudged']:5.1f} {f['unjudged']:5.1f}"
+            f"  {w['msqa']:>2}/{w['tie']:>2}/{w['fts5']:>2}  {s['p_ndcg']:5.2f}")
 
 
 def report(result: dict, split: str, losses: int = 10) -> str:
@@ -173,14 +192,16 @@ def report(result: dict, split: str, losses: int = 10) -> str:
     lines = [f"pages: {pages['read']} parsed, {len(pages['failed'])} failed"]
     lines += [f"  failed: {p['path']}: {p['message']}" for p in pages["failed"]]
     lines.append(f"answers indexed (both engines): {result['answers']}")
+    if result["msqa_follows_suggestion"]:
+        lines.append("msqa_search searches its suggestion when it makes one")
     lines.append("judged answers: " + ", ".join(
         f"{found.get(k, 0)} {k}" for k in ("position", "body_start", "unmatched", "unparsed")))
     lines += [f"  not found: {u['answer']} ({u['why']}): {' '.join(u['queries'])}"
               for u in result["unmatched"]]
     lines += [f"  error: {e}" for e in result["errors"]]
     t = result["tables"]
-    lines += ["", f"split: {split}", f"{'':<12} {'n':>3}  {'nDCG@10':^13}  {'P@5':^13}  {'unjudged@10':^11}",
-              f"{'':<12} {'':>3}  {'msqa':>6} {'fts5':>6}  {'msqa':>6} {'fts5':>6}  {'msqa':>5} {'fts5':>5}"]
+    lines += ["", f"split: {split}", f"{'':<12} {'n':>3}  {'nDCG@10':^13}  {'P@5':^13}  {'unjudged@10':^11}  {'wins':^8}  {'p':>5}",
+              f"{'':<12} {'':>3}  {'msqa':>6} {'fts5':>6}  {'msqa':>6} {'fts5':>6}  {'msqa':>5} {'fts5':>5}  {'m/=/f':^8}  {'nDCG':>5}"]
     lines += [_line(k, s) for k, s in t["kind"].items()]
     lines.append("")
     lines += [_line(s, v) for s, v in t["split"].items()]
@@ -213,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=SPLITS, default="all", help="the queries to measure")
     parser.add_argument("--query", metavar="ID", help="show this query's top 10 from both engines")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--follow-suggestion", action="store_true",
+                        help="msqa_search searches its suggested query when it makes one")
     args = parser.parse_args(argv)
     if not args.judgments.is_file():
         print(f"no judgments file at {args.judgments}", file=sys.stderr)
@@ -228,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     else:
         queries = [q for q in queries if args.split == "all" or q["split"] == args.split]
-    result = evaluate(queries, args.pages)
+    result = evaluate(queries, args.pages, follow_suggestion=args.follow_suggestion)
     result["tables"] = tables(result["rows"])
     if args.json:
         print(json.dumps({"split": args.split, **result}, indent=1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping, Sequence
 
 
@@ -48,3 +49,21 @@ def summary(rows: Sequence[Mapping], systems: Sequence[str]) -> dict:
             for measure in ("ndcg", "p5", "unjudged")
         }
     return out
+
+
+def paired_sign_flip(diffs: Sequence[float], rounds: int = 20000, seed: int = 1) -> float:
+    """Two-sided p-value of a paired randomisation test on per-query differences: how often
+    flipping the differences' signs at random gives a mean as far from 0 as the observed.
+
+    Returns 1.0 for no differences or when all are 0.
+    """
+    n = len(diffs)
+    observed = abs(sum(diffs))
+    if not n or observed == 0:
+        return 1.0
+    rng = random.Random(seed)
+    hits = sum(
+        abs(sum(d if rng.random() < 0.5 else -d for d in diffs)) >= observed - 1e-12
+        for _ in range(rounds)
+    )
+    return (hits + 1) / (rounds + 1)

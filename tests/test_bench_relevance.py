@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import generate, relevance  # noqa: E402
-from bench.relevance_metrics import ndcg, precision, summary, unjudged  # noqa: E402
+from bench.relevance_metrics import ndcg, paired_sign_flip, precision, summary, unjudged  # noqa: E402
 from bench.stance_eval import body_start_sha1  # noqa: E402
 
 LOG3 = math.log2(3)
@@ -70,6 +70,20 @@ class TestPrecisionAndUnjudged:
         rows = [{"s": {"ndcg": 1.0, "p5": 0.4, "unjudged": 2}},
                 {"s": {"ndcg": 0.5, "p5": 0.0, "unjudged": 5}}]
         assert {"queries": 2, "s": {"ndcg": 0.75, "p5": 0.2, "unjudged": 3.5}} == summary(rows, ["s"])
+
+
+class TestPairedSignFlip:
+    def test_no_difference(self):
+        """Equal scores on every query give p = 1."""
+        assert 1.0 == paired_sign_flip([0.0, 0.0, 0.0])
+
+    def test_one_sided_differences(self):
+        """Ten gains of the same size: the exact two-sided p is 2 / 2**10."""
+        assert 2 / 1024 == pytest.approx(paired_sign_flip([0.1] * 10), abs=0.002)
+
+    def test_balanced_differences(self):
+        """Gains and losses that cancel are not significant."""
+        assert paired_sign_flip([0.3, -0.3, 0.1, -0.1]) > 0.5
 
 
 class TestFts5Expression:
