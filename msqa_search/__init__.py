@@ -20,30 +20,15 @@ from .errors import (
     IndexSchemaError,
     IndexWriteError,
     MsqaError,
+    NothingToIndexError,
     ParseError,
     QuerySyntaxError,
     SearchOptionError,
     ThreadNotFoundError,
     UnsafeIndexError,
 )
-from .model import (
-    Answer,
-    AnswerStance,
-    Consensus,
-    Doctor,
-    Facet,
-    FacetValue,
-    Hit,
-    IndexStats,
-    Problem,
-    Results,
-    Stance,
-    Thread,
-    ThreadAnswer,
-    UpdateSummary,
-    from_dict,
-    to_dict,
-)
+from .model import Answer, AnswerStance, Consensus, Doctor, Problem, Stance, Thread, from_dict, to_dict
+from .results import Facet, FacetValue, Hit, IndexStats, IndexSummary, Results, ThreadAnswer, UpdateSummary
 from .parse import find_thread_files, format_thread, parse_thread, read_thread, read_threads
 
 __version__ = "0.1.0"
@@ -57,12 +42,14 @@ _LAZY = {
     "thread_consensus": "stance_consensus",
     "SearchIndex": "index",
     "build_index": "index",
+    "index_threads": "indexing",
     "open_index": "index",
     "sample_paths": "samples",
 }
 
 if _TYPE_CHECKING:  # pragma: no cover
     from .index import SearchIndex, build_index, open_index
+    from .indexing import index_threads
     from .samples import sample_paths
     from .stance import answer_stance
     from .stance_consensus import thread_consensus
@@ -94,8 +81,10 @@ __all__ = [
     "IndexProblem",
     "IndexSchemaError",
     "IndexStats",
+    "IndexSummary",
     "IndexWriteError",
     "MsqaError",
+    "NothingToIndexError",
     "ParseError",
     "Problem",
     "QuerySyntaxError",
@@ -113,6 +102,7 @@ __all__ = [
     "find_thread_files",
     "format_thread",
     "from_dict",
+    "index_threads",
     "open_index",
     "parse_thread",
     "question_targets",

@@ -18,6 +18,7 @@
   x AnswerNotFoundError  (answer_id)
     x ThreadNotFoundError (thread_id)
   x IndexClosedError     (path): the SearchIndex was closed
+  x NothingToIndexError  (path, files, skipped): not a single thread could be read
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import os
 
 __all__ = [
+    "FOLDER_HINT",
     "AnswerNotFoundError",
     "CueFileError",
     "DataFileError",
@@ -37,12 +39,14 @@ __all__ = [
     "IndexSchemaError",
     "IndexWriteError",
     "MsqaError",
+    "NothingToIndexError",
     "ParseError",
     "QuerySyntaxError",
     "SearchOptionError",
     "SynonymFileError",
     "ThreadNotFoundError",
     "UnsafeIndexError",
+    "build_hint",
     "rebuild_hint",
 ]
 
@@ -92,11 +96,21 @@ class IndexProblem(MsqaError):
 
 
 def rebuild_hint(path: os.PathLike[str] | str) -> str:
-    """The sentence that tells a user how to rebuild the index at ``path``."""
-    return (
-        f"Rebuild it with `msqa-search index --rebuild --index {os.fspath(path)} THREADS...`"
-        " (or build_index() in Python)."
-    )
+    """The sentence that ends the message of an index that must be rebuilt.
+
+    The command line swaps it for its own command (as it does ``build_hint`` and
+    ``FOLDER_HINT``), so these sentences name library calls only.
+    """
+    return "Rebuild it from the thread files (build_index replaces it)."
+
+
+def build_hint(path: os.PathLike[str] | str) -> str:
+    """The sentence that ends the message of a missing index."""
+    return "Build one from thread files with build_index."
+
+
+#: The sentence that ends the message of an index path that is a file.
+FOLDER_HINT = "Give the index a folder of its own."
 
 
 class IndexNotFoundError(IndexProblem):
@@ -187,3 +201,21 @@ class IndexClosedError(MsqaError):
     def __init__(self, path: os.PathLike[str] | str):
         self.path = os.fspath(path)
         super().__init__(f"the index at {self.path} is closed; open it again with open_index()")
+
+
+class NothingToIndexError(MsqaError):
+    """Sources were given to index, but not a single thread could be read from them; the
+    index is left as it was."""
+
+    def __init__(self, path: os.PathLike[str] | str, *, files: int | None, skipped: int):
+        self.path = os.fspath(path)
+        self.files = files
+        """Thread files found (None when records were given)."""
+        self.skipped = skipped
+        if files is None:
+            read = " no thread with answers given"
+        elif files:
+            read = f" {files} file{'s' if files != 1 else ''} found"
+        else:
+            read = " no thread files (*.txt) found"
+        super().__init__(f"no thread could be read:{read}, {skipped} skipped; the index at {self.path} is unchanged")

@@ -9,7 +9,7 @@ import numpy as np
 from . import columns as cols
 from .engine.snapshot import Snapshot
 from .errors import FilterValueError
-from .model import Facet, FacetValue
+from .results import Facet, FacetValue
 
 __all__ = ["FACETS", "FACET_SIZE", "combine", "facet", "facet_counts", "filter_mask", "filter_parts", "filter_places", "nearest_values"]
 

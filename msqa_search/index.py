@@ -33,7 +33,8 @@ from .errors import (
     rebuild_hint,
 )
 from .facets import FACET_SIZE, FACETS
-from .model import FacetValue, IndexStats, Results, Thread, ThreadAnswer, UpdateSummary
+from .model import Thread
+from .results import FacetValue, IndexStats, Results, ThreadAnswer, UpdateSummary
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
 

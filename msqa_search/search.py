@@ -24,7 +24,7 @@ from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
 from .facets import FACET_SIZE, FACETS
-from .model import Facet, Hit, Results
+from .results import Facet, Hit, Results
 from .query import Plan, build_query, suggest
 from .ranking import SORTS
 

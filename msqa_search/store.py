@@ -23,7 +23,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexWriteError, rebuild_hint
+from .errors import (
+    FOLDER_HINT,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexWriteError,
+    build_hint,
+    rebuild_hint,
+)
 
 __all__ = [
     "CURRENT",
@@ -134,20 +142,18 @@ def require_generation(root: Path) -> Path:
     """
     if not root.exists():
         raise IndexNotFoundError(
-            f"no index at {root}. Build one with `msqa-search index --index {root} THREADS...`"
-            " (or build_index() in Python).",
+            f"no index at {root}. {build_hint(root)}",
             path=root,
         )
     if not root.is_dir():
         raise IndexNotFoundError(
-            f"{root} is a file, not an index folder; give the index a folder of its own"
-            " (msqa-search index --index NEW_FOLDER THREADS...)",
+            f"{root} is a file, not an index folder. {FOLDER_HINT}",
             path=root,
         )
     try:
         name = _read_pointer(root)
     except FileNotFoundError:
-        raise IndexNotFoundError(f"{root} holds no msqa-search index. {rebuild_hint(root)}", path=root) from None
+        raise IndexNotFoundError(f"{root} holds no index. {rebuild_hint(root)}", path=root) from None
     except OSError as e:
         raise IndexDamagedError(
             f"the index at {root} is damaged ({CURRENT} cannot be read: {_why(e)}). {rebuild_hint(root)}",

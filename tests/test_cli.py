@@ -736,7 +736,7 @@ class TestSearchExitCodes:
         assert_error(
             result, 2,
             f"Error: no index at {missing}. Build one with `msqa-search index --index {missing}"
-            " THREADS...` (or build_index() in Python).",
+            " THREADS...`.",
         )
 
     def test_missing_index_env(self, runner, tmp_path):
@@ -747,7 +747,7 @@ class TestSearchExitCodes:
         assert_error(
             result, 2,
             f"Error: no index at {missing}. Build one with `msqa-search index --index {missing}"
-            " THREADS...` (or build_index() in Python).",
+            " THREADS...`.",
         )
 
     def test_folder_without_index(self, runner, tmp_path):
@@ -756,8 +756,8 @@ class TestSearchExitCodes:
 
         assert_error(
             result, 2,
-            f"Error: {tmp_path} holds no msqa-search index. Rebuild it with"
-            f" `msqa-search index --rebuild --index {tmp_path} THREADS...` (or build_index() in Python).",
+            f"Error: {tmp_path} holds no index. Rebuild it with"
+            f" `msqa-search index --rebuild --index {tmp_path} THREADS...`.",
         )
 
 
@@ -797,7 +797,7 @@ class TestDamagedIndex:
             message = result.stderr.rstrip("\n")
             assert message.startswith(f"Error: the index at {copy} is damaged")
             assert message.endswith(
-                f"Rebuild it with `msqa-search index --rebuild --index {copy} THREADS...` (or build_index() in Python)."
+                f"Rebuild it with `msqa-search index --rebuild --index {copy} THREADS...`."
             )
         finally:
             # The result holds the error's traceback and with it any file left open;

@@ -43,7 +43,8 @@ SEED_B = "001_7bed0a8b883f696a"
 
 
 def hint(path: Path) -> str:
-    return f"Rebuild it with `msqa-search index --rebuild --index {path} THREADS...` (or build_index() in Python)."
+    """The library's own rebuild hint, which names no command (the CLI swaps in its own)."""
+    return "Rebuild it from the thread files (build_index replaces it)."
 
 
 def ids(results) -> list[str]:
@@ -182,7 +183,7 @@ class TestBuildIndex:
         with pytest.raises(IndexProblem) as info:
             build_index(threads, path)
         assert (IndexProblem, f"{path} is a file, not a folder; it is left as it is. Give the index a folder"
-            " of its own (msqa-search index --index NEW_FOLDER THREADS...)", "not an index") == (
+            " of its own.", "not an index") == (
             type(info.value), str(info.value), path.read_text(encoding="utf-8")
         )
 
@@ -197,8 +198,7 @@ class TestOpenIndex:
         with pytest.raises(IndexNotFoundError) as info:
             open_index(path)
         assert (
-            f"no index at {path}. Build one with `msqa-search index --index {path} THREADS...`"
-            " (or build_index() in Python).",
+            f"no index at {path}. Build one from thread files with build_index.",
             str(path),
         ) == (str(info.value), info.value.path)
 
@@ -209,13 +209,13 @@ class TestOpenIndex:
         (path / "notes.txt").write_text("hello", encoding="utf-8")
         with pytest.raises(IndexNotFoundError) as info:
             open_index(path)
-        assert f"{path} holds no msqa-search index. {hint(path)}" == str(info.value)
+        assert f"{path} holds no index. {hint(path)}" == str(info.value)
 
     def test_empty_folder(self, tmp_path):
         """An empty folder raises IndexNotFoundError too."""
         with pytest.raises(IndexNotFoundError) as info:
             open_index(tmp_path)
-        assert f"{tmp_path} holds no msqa-search index. {hint(tmp_path)}" == str(info.value)
+        assert f"{tmp_path} holds no index. {hint(tmp_path)}" == str(info.value)
 
     def test_a_file(self, tmp_path):
         """A file raises IndexNotFoundError saying it is not a folder."""
@@ -224,8 +224,7 @@ class TestOpenIndex:
         with pytest.raises(IndexNotFoundError) as info:
             open_index(path)
         assert (
-            f"{path} is a file, not an index folder; give the index a folder of its own"
-            " (msqa-search index --index NEW_FOLDER THREADS...)"
+            f"{path} is a file, not an index folder. Give the index a folder of its own."
         ) == str(info.value)
 
     def test_other_schema_version(self, index_copy):
@@ -236,7 +235,7 @@ class TestOpenIndex:
             open_index(index_copy)
         assert (
             f"the index at {index_copy} was written with schema version 2; this version of"
-            f" msqa-search reads version 1. {hint(index_copy)}",
+            f" msqa_search reads version 1. {hint(index_copy)}",
             2,
             1,
             str(index_copy),

@@ -15,13 +15,13 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 #: Layers from the bottom up: a module may import from its own layer and those below.
 LAYERS = (
-    ("model", "errors", "columns", "store", "samples"),
+    ("model", "results", "errors", "columns", "store", "samples"),
     ("parse", "lexicon"),
     ("stance", "stance_consensus", "stance_cues", "stance_read", "stance_targets", "stance_text"),
     ("engine",),
     ("query", "facets", "ranking"),
     ("search",),
-    ("index",),
+    ("index", "indexing"),
     ("cli",),
     ("__init__", "__main__"),
 )

@@ -18,7 +18,7 @@ from click.shell_completion import CompletionItem
 import msqa_search as lib
 
 from .. import __version__
-from ..errors import IndexNotFoundError, MsqaError
+from ..errors import FOLDER_HINT, IndexNotFoundError, IndexProblem, MsqaError, build_hint, rebuild_hint
 from . import output
 from .terminal import OUTPUT_ERRORS, echo_err, fail, forgiving_streams, json_error, pipe_closed, silence_stdout, stdout_open
 
@@ -29,6 +29,7 @@ __all__ = [
     "Failure",
     "MsqaGroup",
     "cli",
+    "cli_message",
     "color_option",
     "complete_values",
     "default_index_path",
@@ -97,7 +98,7 @@ class MsqaGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MsqaError as e:
-            raise Failure(str(e)) from e
+            raise Failure(cli_message(e)) from e
         except BrokenPipeError as e:
             raise _PipeClosed() from e
 
@@ -131,6 +132,22 @@ class MsqaGroup(click.Group):
             silence_stdout()
             fail(f"cannot write the output: {e.strerror or e}", as_json)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def cli_message(error: MsqaError) -> str:
+    """The library's message, with the library call it suggests swapped for the command
+    that does the same."""
+    text = str(error)
+    if isinstance(error, IndexProblem):
+        path = error.path
+        for library, command in (
+            (rebuild_hint(path), f"Rebuild it with `msqa-search index --rebuild --index {path} THREADS...`."),
+            (build_hint(path), f"Build one with `msqa-search index --index {path} THREADS...`."),
+            (FOLDER_HINT, "Give the index a folder of its own (msqa-search index --index NEW_FOLDER THREADS...)."),
+        ):
+            if text.endswith(library):
+                return text[: len(text) - len(library)] + command
+    return text
 
 
 def default_index_path() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import sys
@@ -12,10 +11,10 @@ import click
 
 import msqa_search as lib
 
-from ..errors import IndexNotFoundError
-from ..parse.files import find_thread_files, iter_threads
+from ..errors import NothingToIndexError
+from ..model import Problem
+from ..results import IndexSummary
 from ..store import current_generation
-from ..model import Problem, to_dict
 from . import output
 from .app import CONSOLE, Failure, cli, default_index_path, index_option, open_or_build, sample_files
 from .terminal import echo, echo_err
@@ -61,11 +60,11 @@ def index_command(paths, index_path, rebuild, prune, quiet, verbose):
     if missing:
         raise Failure(f"no such file or folder: {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     problems: list[Problem] = []
-    files = find_thread_files(paths, on_problem=problems.append)
-    warned: list[tuple[str, tuple[str, ...]]] = []
     before = current_generation(target)
     try:
-        verb, summary = _write_index(files, target, rebuild, prune, problems, warned)
+        with _Progress() as progress:
+            summary = lib.index_threads(paths, target, rebuild=rebuild, prune=prune,
+                                        on_problem=problems.append, on_file=progress.advance)
         if CONSOLE["script"]:
             # The index is written: a Ctrl-C from now on (even while Python shuts down)
             # would only cut the report short, so it is ignored until the process ends.
@@ -79,86 +78,62 @@ def index_command(paths, index_path, rebuild, prune, quiet, verbose):
             err=True,
         )
         sys.exit(130)
-    warnings = sum(len(w) for _, w in warned)
+    except NothingToIndexError as e:
+        for problem in problems:
+            echo_err(f"skipped: {problem}")
+        raise Failure(str(e)) from e
+    warnings = sum(len(w) for _, w in summary.warnings)
     if verbose:
-        for path, found in warned:
+        for path, found in summary.warnings:
             for warning in found:
                 echo_err(f"warning: {path}: {warning}")
-    for problem in problems:
+    for problem in summary.problems:
         echo_err(f"skipped: {problem}")
-    if verb is None:
-        read = f" {output.plural(len(files), 'file')} found" if files else " no thread files (*.txt) found"
-        raise Failure(f"no thread could be read:{read}, {len(problems)} skipped; the index at {target} is unchanged")
     if not quiet:
-        echo(_summary_line(verb, target, summary, len(problems), warnings, verbose))
+        echo(_summary_line(summary, warnings, verbose))
 
 
-def _summary_line(verb: str, target: Path, summary: dict, skipped: int, warnings: int, verbose: bool) -> str:
+class _Progress:
+    """A progress bar on stderr when it is a terminal, started at the first file read."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
+
+    def advance(self, file: Path, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True,
+                                         hidden=not sys.stderr.isatty())
+            self.bar.__enter__()
+        self.bar.update(1)
+
+
+def _summary_line(summary: IndexSummary, warnings: int, verbose: bool) -> str:
     """``Updated the index at IX: 1 thread added, 1 replaced, 1 unchanged; ...``."""
     p = output.plural
-    if verb == "Built":
-        parts = [p(summary["threads_added"], "thread") + ", " + p(summary["answers_added"], "answer") + " added"]
+    if summary.built:
+        verb = "Built"
+        parts = [p(summary.threads_added, "thread") + ", " + p(summary.answers_added, "answer") + " added"]
     else:
-        threads = [f"{summary['threads_added']} added", f"{summary['threads_replaced']} replaced",
-                   f"{summary.get('threads_unchanged', 0)} unchanged"]
-        if summary.get("threads_removed"):
-            threads.append(f"{summary['threads_removed']} removed")
-        n = summary["threads_added"] + summary["threads_replaced"] + summary.get("threads_unchanged", 0)
+        verb = "Updated"
+        threads = [f"{summary.threads_added} added", f"{summary.threads_replaced} replaced",
+                   f"{summary.threads_unchanged} unchanged"]
+        if summary.threads_removed:
+            threads.append(f"{summary.threads_removed} removed")
+        n = summary.threads_added + summary.threads_replaced + summary.threads_unchanged
         parts = [p(n, "thread") + " read: " + ", ".join(threads),
-                 "answers: " + ", ".join(f"{summary[k]} {k.split('_')[1]}" for k in (
-                     "answers_added", "answers_replaced", "answers_removed"))]
+                 f"answers: {summary.answers_added} added, {summary.answers_replaced} replaced,"
+                 f" {summary.answers_removed} removed"]
     see = "" if verbose or not warnings else " (--verbose lists them)"
-    return f"{verb} the index at {target}: " + "; ".join(parts) + f"; {p(skipped, 'file')} skipped, {p(warnings, 'warning')}{see}."
-
-
-def _write_index(files, target: Path, rebuild: bool, prune: bool, problems: list, warned: list):
-    """Build or update ``target`` from ``files``, with a progress bar on a terminal.
-
-    Returns ``(verb, summary)``, or ``(None, {})`` when files were given but no thread
-    could be read from them (then nothing is written).
-    """
-    exists = True
-    if not rebuild:
-        try:
-            lib.open_index(target).close()
-        except IndexNotFoundError:
-            exists = False
-    counter = {"threads_added": 0, "answers_added": 0}
-    progress = click.progressbar(
-        files, label="Indexing", file=sys.stderr, show_pos=True, hidden=not sys.stderr.isatty()
-    )
-    with progress as bar:
-
-        def threads():
-            for thread in iter_threads(bar, on_problem=problems.append):
-                if thread.warnings and thread.answers:
-                    warned.append((thread.source or thread.id, thread.warnings))
-                if not thread.answers:
-                    # Nothing of it can be searched: say so, and count it as skipped (an
-                    # update still gets it, to drop the answers an older copy had).
-                    problems.append(Problem(path=thread.source or thread.id, message="no answers found; not indexed"))
-                else:
-                    counter["threads_added"] += 1
-                    counter["answers_added"] += len(thread.answers)
-                yield thread
-
-        found = threads()
-        first = next(found, None)
-        if first is None and not (prune and exists and not rebuild):
-            return None, {}
-        found = itertools.chain([] if first is None else [first], found)
-        if rebuild or not exists:
-            lib.build_index(found, target).close()
-            return "Built", counter
-        with lib.open_index(target) as index:
-            summary = to_dict(index.update(found))
-            if prune:
-                gone = [t for t, source in index.sources().items() if source and not os.path.exists(source)]
-                if gone:
-                    removed = to_dict(index.remove(gone))
-                    summary["threads_removed"] = removed["threads_removed"]
-                    summary["answers_removed"] += removed["answers_removed"]
-            return "Updated", summary
+    skipped = len(summary.problems)
+    return (f"{verb} the index at {summary.path}: " + "; ".join(parts)
+            + f"; {p(skipped, 'file')} skipped, {p(warnings, 'warning')}{see}.")
 
 
 @cli.command()

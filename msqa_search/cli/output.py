@@ -12,7 +12,8 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from ..model import Answer, Doctor, Hit, Results, Thread
+from ..model import Answer, Doctor, Thread
+from ..results import Hit, Results
 
 __all__ = [
     "CUT_MARK",

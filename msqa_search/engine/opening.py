@@ -62,7 +62,7 @@ def open_generation(root: Path, generation: Path):
     if found != SCHEMA_VERSION:
         raise IndexSchemaError(
             f"the index at {root} was written with schema version {found}; this version of"
-            f" msqa-search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
+            f" msqa_search reads version {SCHEMA_VERSION}. {rebuild_hint(root)}",
             path=root, found=found, expected=SCHEMA_VERSION,
         )
     check.check_meta(root, generation, meta)

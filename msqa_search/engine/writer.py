@@ -15,8 +15,9 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 
 from .. import columns as cols
-from ..errors import IndexProblem
-from ..model import Thread, UpdateSummary
+from ..errors import FOLDER_HINT, IndexProblem
+from ..model import Thread
+from ..results import UpdateSummary
 from . import compat, parallel
 from .batch import WRITER_MB, Batch, cancel, columns_name, finish_generation, load_vocabulary
 from .generations import write_generation
@@ -99,8 +100,7 @@ def _refuse_foreign(root: Path) -> None:
     adds its own entries beside them and never deletes what it did not write.)"""
     if root.exists() and not root.is_dir():
         raise IndexProblem(
-            f"{root} is a file, not a folder; it is left as it is. Give the index a folder"
-            " of its own (msqa-search index --index NEW_FOLDER THREADS...)",
+            f"{root} is a file, not a folder; it is left as it is. {FOLDER_HINT}",
             path=root,
         )
 

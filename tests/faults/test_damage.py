@@ -184,7 +184,7 @@ class TestFileInsteadOfFolder:
         file_instead(two_segment_index)
         error, leaks = first_error(two_segment_index)
         assert (type(error), leaks) == (IndexNotFoundError, [])
-        assert str(error).endswith("(msqa-search index --index NEW_FOLDER THREADS...)"), str(error)
+        assert str(error).endswith("Give the index a folder of its own."), str(error)
         rebuild = run_cli("index", "--rebuild", "--index", two_segment_index, SEEDS)
         assert (rebuild.returncode, len(rebuild.stderr.splitlines())) == (2, 1), rebuild.stderr
         assert "not an index\n" == two_segment_index.read_text(encoding="utf-8")
