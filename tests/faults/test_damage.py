@@ -17,6 +17,7 @@ from msqa_search import (
     MsqaError,
     open_index,
 )
+from msqa_search.cli.app import cli_message
 from msqa_search.errors import rebuild_hint
 
 SEED_ANSWERS = 16
@@ -208,7 +209,8 @@ class TestDamageThroughCli:
         error, _ = first_error(two_segment_index)
         assert error is not None, kind
         result = run_cli("search", "botox", "--index", two_segment_index)
-        assert (result.returncode, result.stdout, result.stderr) == (2, "", f"Error: {error}\n")
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", f"Error: {cli_message(error)}\n")
+        assert f"`msqa-search index --rebuild --index {two_segment_index} THREADS...`." in result.stderr
         rebuild = run_cli("index", "--rebuild", "--index", two_segment_index, SEEDS)
         assert (rebuild.returncode, rebuild.stderr) == (0, ""), rebuild.stderr
         with open_index(two_segment_index) as index:
