@@ -16,16 +16,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.generate import generate_threads
-from msqa_search import read_threads
-from msqa_search import typo_table
-from msqa_search.errors import IndexDamagedError
-from msqa_search.spelling import fuzzy_variants
-from msqa_search.typo_table import Vocabulary, vocabulary_path, write_vocabulary
-
-from budget import examples
-
+# bench/ is a folder of the project, not part of the installed package.
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import typo_table as bench_typo_table  # noqa: E402
+from bench.generate import generate_threads, write_corpus  # noqa: E402
+from msqa_search import read_threads  # noqa: E402
+from msqa_search import typo_table  # noqa: E402
+from msqa_search.errors import IndexDamagedError  # noqa: E402
+from msqa_search.spelling import fuzzy_variants  # noqa: E402
+from msqa_search.typo_table import Vocabulary, vocabulary_path, write_vocabulary  # noqa: E402
+
+from budget import examples  # noqa: E402
+
 SEEDS = ROOT / "seeds"
 REALPAGES = ROOT / ".." / "shared" / "realpages"
 _WORD = re.compile(r"\w+")
@@ -92,8 +97,8 @@ class TestTypoVariants:
             assert expected == [vocabulary.typo_variants(q, distance) for q in queries]
 
     def test_same_as_fuzzy_variants_on_a_generated_corpus(self, tmp_path):
-        """On the words of 2000 generated answers (typos included), both agree."""
-        counts = _document_frequencies(text for _, text in generate_threads(2000, seed=7))
+        """On the words of 1000 generated answers (typos included), both agree."""
+        counts = _document_frequencies(text for _, text in generate_threads(1000, seed=7))
         write_vocabulary(tmp_path / "v", counts)
         _assert_same_variants(Vocabulary.open(tmp_path / "v"), counts, _query_words(counts, 150))
 
@@ -306,3 +311,14 @@ class TestDamagedFiles:
 def tmp_path_of(path: Path) -> Path:
     """The path prefix a vocabulary file was written for."""
     return path.with_name(path.name[: -len(typo_table.SUFFIX)])
+
+
+class TestBenchmark:
+    def test_runs_at_a_tiny_size(self, tmp_path, capsys):
+        """The benchmark runs on a small corpus, the table and the scan agreeing."""
+        write_corpus(200, 5, tmp_path)
+        assert 0 == bench_typo_table.main(["--corpus", str(tmp_path), "--words", "30", "--repeat", "1"])
+        lines = capsys.readouterr().out.splitlines()
+        assert ["corpus", "build:", "file", "open:", "typo", "table:", "scan,", "scan,",
+                "fresh", "fresh", "fresh", "(.msqa-vocabulary"] == [
+            line.split()[0] for line in lines]
