@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import os
 import struct
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def vocabulary_path(path_prefix: str | os.PathLike[str]) -> Path:
 
 def delete_hash(text: str) -> int:
     """A stable 64-bit hash of a string (BLAKE2b, 8 bytes), the same in every process."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+    data = text.encode("utf-8", "surrogatepass")  # a query may hold anything
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -65,7 +67,8 @@ def _deletes(word: str, depth: int) -> set[str]:
 
 
 def _depth(length: int, max_distance: int) -> int:
-    # How many deletes a word of this length is stored under.
+    # How many deletes a word of this length is stored under (max_typos looks only at
+    # the length).
     return min(max_distance, max_typos("x" * length))
 
 
@@ -101,28 +104,32 @@ def write_vocabulary(
     df = np.array([counts[w] for w in words], dtype=np.int64)
     if len(df) and (df.min() < 0 or df.max() > np.iinfo(np.int32).max):
         raise ValueError("document frequencies must be between 0 and 2**31 - 1")
-    keys: list[int] = []
-    ids: list[int] = []
+    keys, ids = array("Q"), array("I")  # compact while growing to millions
     for i, word in enumerate(words):
         if len(word) <= LONGEST:
             hashes = {delete_hash(d) for d in _deletes(word, _depth(len(word), max_distance))}
             keys.extend(hashes)
-            ids.extend([i] * len(hashes))
-    key_array = np.array(keys, dtype="<u8")
+            ids.extend(itertools.repeat(i, len(hashes)))
+    key_array = np.frombuffer(keys, dtype=np.uint64)
     order = np.argsort(key_array, kind="stable")  # ids stay ascending within a key
     sections = [
-        offsets.tobytes(), df.astype("<i4").tobytes(),
-        key_array[order].tobytes(), np.array(ids, dtype="<u4")[order].tobytes(), b"".join(encoded),
+        offsets.tobytes(), df.astype("<i4").tobytes(), key_array[order].astype("<u8").tobytes(),
+        np.frombuffer(ids, dtype=f"u{ids.itemsize}")[order].astype("<u4").tobytes(),
+        b"".join(encoded),
     ]
     header = _HEADER.pack(MAGIC, VERSION, max_distance, LONGEST, 0,
                           len(words), int(offsets[-1]), len(keys))
     path = vocabulary_path(path_prefix)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(header.ljust(_HEADER_SIZE, b"\0"))
-        for data in sections:
-            f.write(data + b"\0" * _pad(len(data)))
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(header.ljust(_HEADER_SIZE, b"\0"))
+            for data in sections:
+                f.write(data + b"\0" * _pad(len(data)))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -139,10 +146,10 @@ class _Words(Sequence):
         return self._v._bytes(i)
 
 
-class Vocabulary:
-    """A written vocabulary, memory-mapped: opening it reads 64 bytes and four numbers.
+class Vocabulary(Mapping):
+    """A written vocabulary, memory-mapped: opening it reads 64 bytes and two offsets.
 
-    Words are compared as stored (``write_vocabulary`` keeps them as given).
+    A read-only mapping of each word (as written) to its document frequency, in order.
     """
 
     def __init__(self, path: Path, header: tuple, data: np.memmap):
@@ -165,6 +172,12 @@ class Vocabulary:
     @classmethod
     def open(cls, path_prefix: str | os.PathLike[str]) -> Vocabulary:
         """Open the file ``write_vocabulary`` wrote for ``path_prefix``.
+
+        Args:
+            path_prefix: The prefix given to ``write_vocabulary``.
+
+        Returns:
+            The vocabulary, its file mapped into memory and read only as it is used.
 
         Raises:
             IndexDamagedError: The file is missing, truncated, of another format or
@@ -215,10 +228,9 @@ class Vocabulary:
             raise self._damaged(f"word {i} is not UTF-8") from e
 
     def _index(self, word: str) -> int | None:
-        try:
-            key = word.encode("utf-8")
-        except (UnicodeEncodeError, AttributeError):
+        if not isinstance(word, str):
             return None
+        key = word.encode("utf-8", "surrogatepass")
         i = bisect.bisect_left(self._sequence, key)
         return i if i < self._n and self._bytes(i) == key else None
 
@@ -226,7 +238,13 @@ class Vocabulary:
         return self._n
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self._index(word) is not None
+        return self._index(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        i = self._index(word)
+        if i is None:
+            raise KeyError(word)
+        return int(self._df[i])
 
     def __iter__(self) -> Iterator[str]:
         return (self._word(i) for i in range(self._n))
@@ -238,7 +256,7 @@ class Vocabulary:
 
     def words_with_prefix(self, prefix: str) -> list[str]:
         """The words starting with ``prefix``, in order (all words for "")."""
-        key = prefix.encode("utf-8")
+        key = prefix.encode("utf-8", "surrogatepass")
         lo = bisect.bisect_left(self._sequence, key)
         hi = bisect.bisect_right(self._sequence, key, lo=lo, key=lambda b: b[: len(key)])
         return [self._word(i) for i in range(lo, hi)]

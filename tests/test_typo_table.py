@@ -43,6 +43,7 @@ long_words = st.text(alphabet="ab", min_size=29, max_size=36)  # around typo_tab
 vocabularies = st.dictionaries(
     st.one_of(words, long_words), st.integers(0, 2**31 - 1), max_size=60
 )
+queries = st.one_of(words, long_words, st.text(alphabet=LETTERS + "\ud800", max_size=10))
 distances = st.one_of(st.none(), st.integers(-1, 3))
 
 
@@ -86,7 +87,7 @@ def _assert_same_variants(vocabulary: Vocabulary, counts, queries) -> None:
 
 class TestTypoVariants:
     @settings(max_examples=examples(300), deadline=None)
-    @given(vocabularies, st.lists(st.one_of(words, long_words), max_size=8), st.data())
+    @given(vocabularies, st.lists(queries, max_size=8), st.data())
     def test_same_as_fuzzy_variants(self, counts, extra_queries, data):
         """typo_variants gives what fuzzy_variants gives over the whole vocabulary."""
         queries = extra_queries + [data.draw(st.sampled_from(sorted(counts)))] if counts else extra_queries
@@ -137,19 +138,19 @@ class TestLookups:
     @settings(max_examples=examples(100), deadline=None)
     @given(vocabularies, st.lists(words, max_size=5))
     def test_df_contains_len_iteration_and_prefixes(self, counts, others):
-        """df, in, len, iteration and prefixes answer as the mapping written does."""
+        """df, in, len, iteration, items and prefixes answer as the mapping written does."""
         probes = sorted(counts) + others
         with tempfile.TemporaryDirectory() as folder:
             vocabulary = _opened(folder, counts)
             expected = (
                 len(counts), sorted(counts), [counts.get(w, 0) for w in probes],
-                [w in counts for w in probes],
+                [w in counts for w in probes], dict(counts),
                 {p: sorted(w for w in counts if w.startswith(p)) for p in ["", *(w[:2] for w in probes)]},
             )
             assert expected == (
                 len(vocabulary), list(vocabulary), [vocabulary.df(w) for w in probes],
-                [w in vocabulary for w in probes],
-                {p: vocabulary.words_with_prefix(p) for p in expected[4]},
+                [w in vocabulary for w in probes], dict(vocabulary),
+                {p: vocabulary.words_with_prefix(p) for p in expected[5]},
             )
 
     def test_empty_vocabulary(self, tmp_path):
@@ -160,10 +161,18 @@ class TestLookups:
             vocabulary.words_with_prefix("b"), vocabulary.typo_variants("botox"),
         )
 
+    def test_missing_word(self, tmp_path):
+        """Indexing by a word not written raises KeyError; df and get give 0."""
+        vocabulary = _opened(tmp_path, {"botox": 2})
+        with pytest.raises(KeyError):
+            vocabulary["botax"]
+        assert (2, 0, 0) == (vocabulary["botox"], vocabulary.df("botax"), vocabulary.get("botax", 0))
+
     def test_non_strings_are_not_contained(self, tmp_path):
         """``in`` with something other than a word is False, not an error."""
         vocabulary = _opened(tmp_path, {"botox": 1})
-        assert (False, False) == (None in vocabulary, "\ud800" in vocabulary)
+        assert (False, False, False) == (
+            None in vocabulary, b"botox" in vocabulary, "\ud800" in vocabulary)
 
     def test_a_fresh_process_gives_the_same_answers(self, tmp_path):
         """A file written here and opened in another process answers the same."""
