@@ -82,6 +82,18 @@ def _echo(target: str, question: str) -> Echo | None:
     return Echo(stem=stem, negated=negated(at[0], at[0] + 1, scopes, claim_words, []))
 
 
+BACKOFF = ("stem",)
+BACKOFF_KINDS: dict[str, tuple[str, ...]] = {}
+
+
+def _readings(parts, flags, cues, kind, claim, echo, stemmed=False):
+    return [
+        reading
+        for sentence, on in zip(parts, flags)
+        if on and (reading := read_sentence(sentence, cues, kind, claim.threshold, echo, stemmed=stemmed))
+    ]
+
+
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
     """The stance of one answer on a yes/no question or claim.
 
@@ -107,11 +119,14 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     cues = load_cues()
     parts = sentences(body)
     on_target = sentences_on_target(parts, target_scope(target, question))
-    readings = [
-        reading
-        for sentence, on in zip(parts, on_target)
-        if on and (reading := read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
-    ]
+    readings = _readings(parts, on_target, cues, claim.kind, claim, echo)
+    for step in BACKOFF:
+        if readings:
+            break
+        if step == "stem":
+            readings = _readings(parts, on_target, cues.stemmed(), claim.kind, claim, echo, True)
+        elif step in BACKOFF_KINDS.get(claim.kind, ()):
+            readings = _readings(parts, on_target, cues, step, claim, echo)
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
     top = max(r.tier for r in readings)

@@ -11,16 +11,17 @@ from __future__ import annotations
 import attrs
 
 from .stance_cues import POLAR_KINDS, CueLexicon, Match
-from .stance_text import durations_at, is_boundary, tokens
+from .stance_text import durations_at, is_boundary, stem, tokens
 
 SCOPE_WORDS = 4
 """How many words after a negation cue its scope reaches at most."""
 
+# "neutral" phrases compete with the position cues for their words and take none.
 _KIND_CUES = {
-    "general": ("for", "against"),
-    "normal": ("normal-", "normal+", "resolve-", "resolve+", "for", "against"),
-    "resolve": ("resolve-", "resolve+", "for", "against"),
-    "cause": ("cause-", "cause+", "normal+", "for", "against"),
+    "general": ("neutral", "for", "against"),
+    "normal": ("neutral", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
+    "resolve": ("neutral", "resolve-", "resolve+", "for", "against"),
+    "cause": ("neutral", "cause-", "cause+", "normal+", "for", "against"),
 }
 _MODIFIERS = (
     "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
@@ -52,11 +53,25 @@ class Echo:
 
 
 def read_sentence(
-    sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
+    sentence: str,
+    cues: CueLexicon,
+    kind: str,
+    threshold: float | None,
+    echo: Echo | None,
+    *,
+    stemmed: bool = False,
 ) -> Reading | None:
+    """One sentence's position on a claim of ``kind``, or None when it takes none.
+
+    With ``stemmed``, ``cues`` is a stemmed lexicon (``CueLexicon.stemmed``) and the
+    sentence's words are stemmed too, so that a cue's other forms match it.
+    """
     skipped = cues.words("skip")
-    words = [w for w in tokens(sentence) if w not in skipped]
-    polar = cues.find(words, _KIND_CUES[kind])
+    words = [stem(w) for w in tokens(sentence)] if stemmed else tokens(sentence)
+    words = [w for w in words if w not in skipped]
+    if any(m.start == 0 for m in cues.find(words[:6], ("restate",))):
+        return None  # "I understand you feel it is worse": the patient's words, not a position
+    polar = [m for m in cues.find(words, _KIND_CUES[kind]) if m.cue.kind != "neutral"]
     scopes = cues.find(words, SCOPES)
     purposes = [m for m in scopes if m.cue.kind == "purpose"]
     found = [
@@ -100,6 +115,10 @@ def read_sentence(
             # "If it gets worse, see your doctor right away": routine advice.
             return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
         return Reading(label="against", tier=3, sentence=sentence)
+    if positions and cues.find(words, ("minority",)):
+        # "On occasion, keloids can develop and need treatment": a few patients' lot,
+        # weaker than what the answer says of this one.
+        positions = [(i, d, 1) for i, d, _ in positions]
     if positions:
         tier = max(t for _, _, t in positions)
         direction = [d for _, d, t in positions if t == tier][-1]
