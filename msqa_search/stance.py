@@ -21,6 +21,7 @@ from .stance_cues import POLAR_KINDS, load_cues
 from .stance_read import SCOPES, Echo, negated, read_sentence
 from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
 from .stance_text import durations, normalise, sentences, tokens
+from .stance_text import stem as stem_word
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -73,7 +74,7 @@ def _echo(target: str, question: str) -> Echo | None:
     polar_words = set().union(*(cues.words(kind) for kind in POLAR_KINDS))
     if word in polar_words or (word,) in concept_table().concept_of:
         return None
-    stem = word[:-1] if word.endswith("e") and len(word) > 4 else word
+    stem = stem_word(word) if len(stem_word(word)) >= 4 else word
     claim_words = tokens(question)
     at = [i for i, w in enumerate(claim_words) if w.startswith(stem)]
     if not at:
