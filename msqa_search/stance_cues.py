@@ -32,7 +32,7 @@ MODIFIER_KINDS = frozenset({
 })
 LIST_KINDS = frozenset({
     "clinician", "claim-normal", "claim-resolve", "claim-cause", "nontarget", "permission",
-    "timing", "skip", "restate", "minority",
+    "timing", "skip", "restate", "minority", "frequency",
 })
 KINDS = frozenset(POLAR_KINDS) | SCOPE_KINDS | MODIFIER_KINDS | LIST_KINDS
 

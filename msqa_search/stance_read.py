@@ -67,8 +67,8 @@ def read_sentence(
     sentence's words are stemmed too, so that a cue's other forms match it.
     """
     skipped = cues.words("skip")
-    words = [stem(w) for w in tokens(sentence)] if stemmed else tokens(sentence)
-    words = [w for w in words if w not in skipped]
+    raw = [stem(w) for w in tokens(sentence)] if stemmed else tokens(sentence)
+    words = [w for w in raw if w not in skipped]
     if any(m.start == 0 for m in cues.find(words[:6], ("restate",))):
         return None  # "I understand you feel it is worse": the patient's words, not a position
     polar = [m for m in cues.find(words, _KIND_CUES[kind]) if m.cue.kind != "neutral"]
@@ -98,6 +98,8 @@ def read_sentence(
             tier = max(1, tier - 1)
         positions.append((match.start, direction, tier))
     positions.extend(_timed(words, cues, threshold, kind))
+    if not positions and not hypothetical:
+        positions.extend(_usual(raw, words, cues, threshold, kind))
     if echo is not None and kind == "general":
         # On "is it normal / will it go away" claims the claim's kind says what is
         # asked; elsewhere the target's own word is the best cue there is.
@@ -193,6 +195,19 @@ def _timed(
         return []
     at, days = max(spans, key=lambda span: span[1])
     return [(at, 1 if days <= threshold else -1, 3)]
+
+
+def _usual(
+    raw: list[str], words: list[str], cues: CueLexicon, threshold: float | None, kind: str
+) -> list[tuple[int, int, int]]:
+    """A weak yes where a sentence has no cue: on "is it normal?" claims, what usually
+    happens ("usually there is swelling"); on "will it go away?" claims, how long it
+    lasts ("it lasts two to three weeks"). Weaker (0) than any cue."""
+    if kind == "normal" and cues.find(raw, ("frequency",)):
+        return [(0, 1, 0)]
+    if kind == "resolve" and threshold is None and durations_at(words) and cues.find(words, ("timing",)):
+        return [(0, 1, 0)]
+    return []
 
 
 def _echoed(
