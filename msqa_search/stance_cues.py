@@ -25,7 +25,7 @@ POLAR_KINDS = {
 }
 """Kinds that take a position, and its direction (+1 yes, -1 no)."""
 
-SCOPE_KINDS = frozenset({"negation", "pseudo", "terminator", "purpose", "neutral"})
+SCOPE_KINDS = frozenset({"negation", "after", "pseudo", "terminator", "purpose", "neutral"})
 MODIFIER_KINDS = frozenset({
     "condition", "condition-exception", "clearance", "deferral", "boilerplate",
     "urgent", "depends", "hedge",

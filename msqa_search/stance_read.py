@@ -27,7 +27,9 @@ _MODIFIERS = (
     "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
     "boilerplate", "hedge",
 )
-SCOPES = ("pseudo", "purpose", "negation", "terminator")
+SCOPES = ("pseudo", "purpose", "negation", "after", "terminator")
+AFTER_WORDS = 6
+"""How many words a negation that follows its cue ("the risk ... is low") reaches back."""
 _CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
 # "avoid it until / before you have seen your neurologist": the no waits on a clinician.
 _UNTIL = frozenset({"until", "before", "till"})
@@ -89,7 +91,7 @@ def read_sentence(
         ):
             continue
         direction = POLAR_KINDS[match.cue.kind]
-        if negated(match.start, match.end, scopes, words, polar):
+        if negated(match.start, match.end, scopes, words, polar) != _denied_after(match, scopes, words):
             direction = -direction
         tier = match.cue.tier
         if kind != "general" and match.cue.kind in ("for", "against"):
@@ -155,6 +157,17 @@ def _clause(match: Match, words: list[str]) -> tuple[int, int]:
 def negated(start: int, end: int, scopes: list[Match], words: list[str], polar: list[Match]) -> bool:
     """Whether a negation cue has the words ``start:end`` in its scope."""
     return _blocked(start, scopes, words, "negation", polar, reach=SCOPE_WORDS)
+
+
+def _denied_after(match: Match, scopes: list[Match], words: list[str]) -> bool:
+    """Whether a negation that follows a cue takes it back ("the risk of nodules is low")."""
+    for scope in scopes:
+        if scope.cue.kind != "after" or scope.start < match.end:
+            continue
+        if scope.start - match.end > AFTER_WORDS:
+            return False
+        return not any(is_boundary(w) for w in words[match.end : scope.start])
+    return False
 
 
 def _blocked(
