@@ -84,10 +84,16 @@ def _echo(target: str, question: str) -> Echo | None:
     return Echo(stem=stem, negated=negated(at[0], at[0] + 1, scopes, claim_words, []))
 
 
-BACKOFF = ("stem",)
+BACKOFF = ("stem", "kinds")
 """Second readings of an answer none of whose sentences took a position: "stem" reads
-the cues' other forms ("subsiding" for "subside"); a claim kind reads that kind's cues."""
-BACKOFF_KINDS: dict[str, tuple[str, ...]] = {}
+the cues' other forms ("subsiding" for "subside"); "kinds" reads the cues of the other
+kinds of claim (``BACKOFF_KINDS``)."""
+BACKOFF_KINDS: dict[str, tuple[str, ...]] = {
+    "general": ("resolve", "normal"),
+    "normal": ("resolve",),
+    "resolve": ("normal",),
+    "cause": ("normal",),
+}
 
 TIER_POWER = 3
 FIRST_WEIGHT = 2.0
@@ -159,8 +165,15 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
             break
         if step == "stem":
             readings = _readings(parts, on_target, cues.stemmed(), claim.kind, claim, echo, True)
-        elif step in BACKOFF_KINDS.get(claim.kind, ()):
-            readings = _readings(parts, on_target, cues, step, claim, echo)
+        elif step == "kinds":
+            # Cues of the other kinds of claim, without the weakest readings: "this is
+            # common" on a "will it go away?" claim, "it will settle" on a general one.
+            for kind in BACKOFF_KINDS.get(claim.kind, ()):
+                readings = [
+                    (i, r) for i, r in _readings(parts, on_target, cues, kind, claim, echo) if r.tier > 0
+                ]
+                if readings:
+                    break
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
     best = _vote(readings)
