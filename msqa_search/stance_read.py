@@ -136,8 +136,10 @@ def read_sentence(
             kind in ("normal", "resolve") or any(d > 0 for _, d, _ in positions)
         ):
             # "If it is more than 4 mm, it may need a revision": on an outcome claim
-            # the answer then depends on the condition, whichever way it points.
-            return Reading(label="conditional", tier=tier, sentence=sentence, condition=condition)
+            # the answer then depends on the condition, whichever way it points. Such a
+            # sentence weighs a step less than a plain position: "if" clauses are
+            # everywhere in answers, and most are asides to the answer's position.
+            return Reading(label="conditional", tier=max(1, tier - 1), sentence=sentence, condition=condition)
         return Reading(label=label, tier=tier, sentence=sentence)
     if "clearance" in modifiers or "depends" in modifiers:
         return Reading(label="conditional", tier=2, sentence=sentence, condition=condition)
