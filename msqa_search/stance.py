@@ -18,9 +18,14 @@ from functools import lru_cache
 import attrs
 
 from .model import Answer, Stance
-from .stance_cues import POLAR_KINDS, load_cues
+from .stance_cues import POLAR_KINDS, CueLexicon, load_cues
 from .stance_read import SCOPES, Echo, Reading, negated, read_sentence
-from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
+from .stance_targets import (
+    concept_table,
+    question_targets,
+    sentences_on_target,
+    target_scope,
+)
 from .stance_text import durations, normalise, sentences, tokens
 from .stance_text import stem as stem_word
 
@@ -102,7 +107,15 @@ LAST_WEIGHT = 2.5
 """How much more the last reading counts: the answer's bottom line."""
 
 
-def _readings(parts, flags, cues, kind, claim, echo, stemmed=False) -> list[tuple[int, Reading]]:
+def _readings(
+    parts: list[str],
+    flags: list[bool],
+    cues: CueLexicon,
+    kind: str,
+    claim: Claim,
+    echo: Echo | None,
+    stemmed: bool = False,
+) -> list[tuple[int, Reading]]:
     """(sentence index, reading) for each on-target sentence that takes a position."""
     return [
         (i, reading)
