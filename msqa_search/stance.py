@@ -4,9 +4,10 @@ The reading follows the clinical ConText algorithm: cues from ``data/stance_cues
 take a position ("should be fine", "is contraindicated"), negations reverse the next
 cues in their scope ("no contraindication"), conditions and a clinician's clearance make
 a "yes" conditional ("unless your neurologist clears you"), and terminators end scopes.
-Each sentence that speaks of the target gets a reading with a strength; the strongest
-reading wins, and among equals the last one (the answer's bottom line), so a routine
-"check with your doctor" never outweighs a clear position.
+Each sentence that speaks of the target gets a reading with a strength; the readings
+vote, weighted by the cube of their strength, with more weight for the answer's first
+sentence (doctors tend to answer first) and its last reading (the bottom line, which
+wins a tie), so a routine "check with your doctor" never outweighs a clear position.
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ from functools import lru_cache
 import attrs
 
 from .model import Answer, Stance
-from .stance_cues import POLAR_KINDS, load_cues
-from .stance_read import SCOPES, Echo, negated, read_sentence
-from .stance_targets import concept_table, question_targets, sentences_on_target, target_scope
+from .stance_cues import POLAR_KINDS, CueLexicon, load_cues
+from .stance_read import SCOPES, Echo, Reading, negated, read_sentence
+from .stance_targets import (
+    concept_table,
+    question_targets,
+    sentences_on_target,
+    target_scope,
+)
 from .stance_text import durations, normalise, sentences, tokens
+from .stance_text import stem as stem_word
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -73,13 +80,71 @@ def _echo(target: str, question: str) -> Echo | None:
     polar_words = set().union(*(cues.words(kind) for kind in POLAR_KINDS))
     if word in polar_words or (word,) in concept_table().concept_of:
         return None
-    stem = word[:-1] if word.endswith("e") and len(word) > 4 else word
+    stem = stem_word(word) if len(stem_word(word)) >= 4 else word
     claim_words = tokens(question)
     at = [i for i, w in enumerate(claim_words) if w.startswith(stem)]
     if not at:
         return None
     scopes = cues.find(claim_words, SCOPES)
     return Echo(stem=stem, negated=negated(at[0], at[0] + 1, scopes, claim_words, []))
+
+
+BACKOFF = ("stem", "kinds")
+"""Second readings of an answer none of whose sentences took a position: "stem" reads
+the cues' other forms ("subsiding" for "subside"); "kinds" reads the cues of the other
+kinds of claim (``BACKOFF_KINDS``)."""
+BACKOFF_KINDS: dict[str, tuple[str, ...]] = {
+    "general": ("resolve", "normal"),
+    "normal": ("resolve",),
+    "resolve": ("normal",),
+    "cause": ("normal",),
+}
+
+TIER_POWER = 3
+FIRST_WEIGHT = 2.0
+"""How much more the answer's first sentence counts: doctors tend to answer first."""
+LAST_WEIGHT = 2.5
+"""How much more the last reading counts: the answer's bottom line."""
+
+
+def _readings(
+    parts: list[str],
+    flags: list[bool],
+    cues: CueLexicon,
+    kind: str,
+    claim: Claim,
+    echo: Echo | None,
+    stemmed: bool = False,
+) -> list[tuple[int, Reading]]:
+    """(sentence index, reading) for each on-target sentence that takes a position."""
+    return [
+        (i, reading)
+        for i, (sentence, on) in enumerate(zip(parts, flags))
+        if on and (reading := read_sentence(sentence, cues, kind, claim.threshold, echo, stemmed=stemmed))
+    ]
+
+
+def _vote(readings: list[tuple[int, Reading]]) -> Reading:
+    """The reading that carries an answer's label: a vote of its sentences' readings.
+
+    Each reading weighs its tier cubed (a clear position outweighs several risk
+    estimates), more in the first sentence and more as the last reading; a tie goes
+    to the last reading's label. Of the winning label, the evidence is the first of its
+    strongest readings: the answer's plainest statement of it.
+    """
+    totals: dict[str, float] = {}
+    for n, (i, reading) in enumerate(readings):
+        weight = max(reading.tier, 0.5) ** TIER_POWER
+        if i == 0:
+            weight *= FIRST_WEIGHT
+        if n == len(readings) - 1:
+            weight *= LAST_WEIGHT
+        totals[reading.label] = totals.get(reading.label, 0.0) + weight
+    last = readings[-1][1].label
+    label = max(totals, key=lambda k: (totals[k], k == last))
+    mine = [r for _, r in readings if r.label == label]
+    top = max(r.tier for r in mine)
+    return next(r for r in mine if r.tier == top)
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
@@ -107,19 +172,24 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     cues = load_cues()
     parts = sentences(body)
     on_target = sentences_on_target(parts, target_scope(target, question))
-    readings = [
-        reading
-        for sentence, on in zip(parts, on_target)
-        if on and (reading := read_sentence(sentence, cues, claim.kind, claim.threshold, echo))
-    ]
+    readings = _readings(parts, on_target, cues, claim.kind, claim, echo)
+    for step in BACKOFF:
+        if readings:
+            break
+        if step == "stem":
+            readings = _readings(parts, on_target, cues.stemmed(), claim.kind, claim, echo, True)
+        elif step == "kinds":
+            # Cues of the other kinds of claim, without the weakest readings: "this is
+            # common" on a "will it go away?" claim, "it will settle" on a general one.
+            for kind in BACKOFF_KINDS.get(claim.kind, ()):
+                readings = [
+                    (i, r) for i, r in _readings(parts, on_target, cues, kind, claim, echo) if r.tier > 0
+                ]
+                if readings:
+                    break
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
-    top = max(r.tier for r in readings)
-    # The label is the bottom line: the last of the strongest readings. The evidence is
-    # the first sentence that says it that strongly (the answer's plainest statement of
-    # it, before the repeats and sign-offs).
-    last = [r for r in readings if r.tier == top][-1]
-    best = next(r for r in readings if r.tier == top and r.label == last.label)
+    best = _vote(readings)
     label = best.label
     if claim.flip and label in ("for", "against"):
         label = "against" if label == "for" else "for"

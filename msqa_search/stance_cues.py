@@ -17,7 +17,7 @@ from importlib import resources
 import attrs
 
 from .errors import CueFileError
-from .stance_text import tokens
+from .stance_text import stem, tokens
 
 POLAR_KINDS = {
     "for": 1, "against": -1, "normal+": 1, "normal-": -1,
@@ -25,14 +25,14 @@ POLAR_KINDS = {
 }
 """Kinds that take a position, and its direction (+1 yes, -1 no)."""
 
-SCOPE_KINDS = frozenset({"negation", "pseudo", "terminator", "purpose"})
+SCOPE_KINDS = frozenset({"negation", "after", "pseudo", "terminator", "purpose", "neutral"})
 MODIFIER_KINDS = frozenset({
     "condition", "condition-exception", "clearance", "deferral", "boilerplate",
     "urgent", "depends", "hedge",
 })
 LIST_KINDS = frozenset({
     "clinician", "claim-normal", "claim-resolve", "claim-cause", "nontarget", "permission",
-    "timing", "skip",
+    "timing", "skip", "restate", "minority", "frequency",
 })
 KINDS = frozenset(POLAR_KINDS) | SCOPE_KINDS | MODIFIER_KINDS | LIST_KINDS
 
@@ -73,6 +73,9 @@ class CueLexicon:
     _words: dict[str, frozenset[str]] = attrs.field(
         init=False, factory=dict, repr=False, eq=False, hash=False
     )
+    _stemmed: list[CueLexicon] = attrs.field(
+        init=False, factory=list, repr=False, eq=False, hash=False
+    )
 
     @_by_first.default
     def _index(self) -> dict[str, dict[str, list[Cue]]]:
@@ -95,6 +98,14 @@ class CueLexicon:
         if found is None:
             found = self._words[kind] = frozenset(p[0] for p in self.phrases(kind) if len(p) == 1)
         return found
+
+    def stemmed(self) -> CueLexicon:
+        """The same cues with every word stemmed (``stance_text.stem``), built once."""
+        if not self._stemmed:
+            self._stemmed.append(CueLexicon(cues=tuple(
+                attrs.evolve(cue, phrase=tuple(stem(w) for w in cue.phrase)) for cue in self.cues
+            )))
+        return self._stemmed[0]
 
     def find(self, words: Sequence[str], kinds: Iterable[str]) -> list[Match]:
         """Find cues of the given kinds, left to right, longest first, not overlapping.

@@ -11,22 +11,25 @@ from __future__ import annotations
 import attrs
 
 from .stance_cues import POLAR_KINDS, CueLexicon, Match
-from .stance_text import durations_at, is_boundary, tokens
+from .stance_text import durations_at, is_boundary, stem, tokens
 
 SCOPE_WORDS = 4
 """How many words after a negation cue its scope reaches at most."""
 
+# "neutral" phrases compete with the position cues for their words and take none.
 _KIND_CUES = {
-    "general": ("for", "against"),
-    "normal": ("normal-", "normal+", "resolve-", "resolve+", "for", "against"),
-    "resolve": ("resolve-", "resolve+", "for", "against"),
-    "cause": ("cause-", "cause+", "normal+", "for", "against"),
+    "general": ("neutral", "for", "against"),
+    "normal": ("neutral", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
+    "resolve": ("neutral", "resolve-", "resolve+", "for", "against"),
+    "cause": ("neutral", "cause-", "cause+", "normal+", "for", "against"),
 }
 _MODIFIERS = (
     "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
     "boilerplate", "hedge",
 )
-SCOPES = ("pseudo", "purpose", "negation", "terminator")
+SCOPES = ("pseudo", "purpose", "negation", "after", "terminator")
+AFTER_WORDS = 6
+"""How many words a negation that follows its cue ("the risk ... is low") reaches back."""
 _CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
 # "avoid it until / before you have seen your neurologist": the no waits on a clinician.
 _UNTIL = frozenset({"until", "before", "till"})
@@ -52,11 +55,25 @@ class Echo:
 
 
 def read_sentence(
-    sentence: str, cues: CueLexicon, kind: str, threshold: float | None, echo: Echo | None
+    sentence: str,
+    cues: CueLexicon,
+    kind: str,
+    threshold: float | None,
+    echo: Echo | None,
+    *,
+    stemmed: bool = False,
 ) -> Reading | None:
+    """One sentence's position on a claim of ``kind``, or None when it takes none.
+
+    With ``stemmed``, ``cues`` is a stemmed lexicon (``CueLexicon.stemmed``) and the
+    sentence's words are stemmed too, so that a cue's other forms match it.
+    """
     skipped = cues.words("skip")
-    words = [w for w in tokens(sentence) if w not in skipped]
-    polar = cues.find(words, _KIND_CUES[kind])
+    raw = [stem(w) for w in tokens(sentence)] if stemmed else tokens(sentence)
+    words = [w for w in raw if w not in skipped]
+    if any(m.start == 0 for m in cues.find(words[:6], ("restate",))):
+        return None  # "I understand you feel it is worse": the patient's words, not a position
+    polar = [m for m in cues.find(words, _KIND_CUES[kind]) if m.cue.kind != "neutral"]
     scopes = cues.find(words, SCOPES)
     purposes = [m for m in scopes if m.cue.kind == "purpose"]
     found = [
@@ -74,7 +91,7 @@ def read_sentence(
         ):
             continue
         direction = POLAR_KINDS[match.cue.kind]
-        if negated(match.start, match.end, scopes, words, polar):
+        if negated(match.start, match.end, scopes, words, polar) != _denied_after(match, scopes, words):
             direction = -direction
         tier = match.cue.tier
         if kind != "general" and match.cue.kind in ("for", "against"):
@@ -83,6 +100,8 @@ def read_sentence(
             tier = max(1, tier - 1)
         positions.append((match.start, direction, tier))
     positions.extend(_timed(words, cues, threshold, kind))
+    if not positions and not hypothetical:
+        positions.extend(_usual(raw, words, cues, threshold, kind))
     if echo is not None and kind == "general":
         # On "is it normal / will it go away" claims the claim's kind says what is
         # asked; elsewhere the target's own word is the best cue there is.
@@ -100,6 +119,10 @@ def read_sentence(
             # "If it gets worse, see your doctor right away": routine advice.
             return Reading(label="conditional", tier=1, sentence=sentence, condition=condition)
         return Reading(label="against", tier=3, sentence=sentence)
+    if positions and cues.find(words, ("minority",)):
+        # "On occasion, keloids can develop and need treatment": a few patients' lot,
+        # weaker than what the answer says of this one.
+        positions = [(i, d, 1) for i, d, _ in positions]
     if positions:
         tier = max(t for _, _, t in positions)
         direction = [d for _, d, t in positions if t == tier][-1]
@@ -113,8 +136,10 @@ def read_sentence(
             kind in ("normal", "resolve") or any(d > 0 for _, d, _ in positions)
         ):
             # "If it is more than 4 mm, it may need a revision": on an outcome claim
-            # the answer then depends on the condition, whichever way it points.
-            return Reading(label="conditional", tier=tier, sentence=sentence, condition=condition)
+            # the answer then depends on the condition, whichever way it points. Such a
+            # sentence weighs a step less than a plain position: "if" clauses are
+            # everywhere in answers, and most are asides to the answer's position.
+            return Reading(label="conditional", tier=max(1, tier - 1), sentence=sentence, condition=condition)
         return Reading(label=label, tier=tier, sentence=sentence)
     if "clearance" in modifiers or "depends" in modifiers:
         return Reading(label="conditional", tier=2, sentence=sentence, condition=condition)
@@ -134,6 +159,17 @@ def _clause(match: Match, words: list[str]) -> tuple[int, int]:
 def negated(start: int, end: int, scopes: list[Match], words: list[str], polar: list[Match]) -> bool:
     """Whether a negation cue has the words ``start:end`` in its scope."""
     return _blocked(start, scopes, words, "negation", polar, reach=SCOPE_WORDS)
+
+
+def _denied_after(match: Match, scopes: list[Match], words: list[str]) -> bool:
+    """Whether a negation that follows a cue takes it back ("the risk of nodules is low")."""
+    for scope in scopes:
+        if scope.cue.kind != "after" or scope.start < match.end:
+            continue
+        if scope.start - match.end > AFTER_WORDS:
+            return False
+        return not any(is_boundary(w) for w in words[match.end : scope.start])
+    return False
 
 
 def _blocked(
@@ -174,6 +210,19 @@ def _timed(
         return []
     at, days = max(spans, key=lambda span: span[1])
     return [(at, 1 if days <= threshold else -1, 3)]
+
+
+def _usual(
+    raw: list[str], words: list[str], cues: CueLexicon, threshold: float | None, kind: str
+) -> list[tuple[int, int, int]]:
+    """A weak yes where a sentence has no cue: on "is it normal?" claims, what usually
+    happens ("usually there is swelling"); on "will it go away?" claims, how long it
+    lasts ("it lasts two to three weeks"). Weaker (0) than any cue."""
+    if kind == "normal" and cues.find(raw, ("frequency",)):
+        return [(0, 1, 0)]
+    if kind == "resolve" and threshold is None and durations_at(words) and cues.find(words, ("timing",)):
+        return [(0, 1, 0)]
+    return []
 
 
 def _echoed(

@@ -50,6 +50,24 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude stem, so that a cue's other forms match it ("subsiding" as "subside").
+
+    One suffix of -ing, -ed, -es, -s or -ly comes off when three letters stay, then
+    a final e; words with an apostrophe ("don't") and numbers stay whole.
+    """
+    if "'" in word or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def is_boundary(token: str) -> bool:
     """True for the punctuation tokens that end a negation's scope."""
     return token in _BOUNDARY_TOKENS

@@ -196,6 +196,239 @@ class TestNormalAndTimeQuestions:
         assert label("You can resume light exercise after 3 days.", claim) == "for"
 
 
+NORMAL_CLAIM = "The swelling two weeks after a facelift is normal."
+RESOLVE_CLAIM = "The bruise will go away on its own."
+
+
+class TestNewCueKinds:
+    """Synthetic answers for each kind of cue, one behaviour per test."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "There is no contraindication to Botox with MS.",
+            "MS is not a contraindication to cosmetic Botox.",
+            "I see no reason not to have Botox with MS.",
+            "Botox is not contraindicated in MS.",
+            "There is no problem having Botox with MS.",
+            "I have no concern: there are no contraindications for you.",
+        ],
+    )
+    def test_negated_contraindication_is_for(self, text):
+        """A contraindication cue in a negation's scope says yes."""
+        assert label(text) == "for"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "If your MS is well controlled, you can have Botox.",
+            "As long as your disease is stable, Botox should be fine.",
+            "Botox is safe provided that your neurologist agrees.",
+            "Botox is fine unless you are in a relapse.",
+            "You can have Botox only if your symptoms are stable.",
+            "It depends on how active your disease is.",
+        ],
+    )
+    def test_condition_makes_the_answer_conditional(self, text):
+        """A yes that holds only under a named condition is conditional."""
+        assert label(text) == "conditional"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Please ask your neurologist before any injection.",
+            "Check with your neurologist first.",
+            "You should discuss this with your doctor.",
+            "Talk to your neurologist about it.",
+            "Consult your treating physician.",
+        ],
+    )
+    def test_deferral_alone_is_conditional(self, text):
+        """An answer that only hands the decision over is conditional."""
+        assert label(text) == "conditional"
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Botox is probably fine for you.", "for"),
+            ("I think Botox is safe for you.", "for"),
+            ("Botox is likely safe in MS.", "for"),
+            ("It is probably best not to have Botox.", "against"),
+            ("In my opinion you should avoid Botox.", "against"),
+        ],
+    )
+    def test_hedges_keep_the_direction(self, text, expected):
+        """'Probably', 'I think', 'in my opinion' never turn a position round."""
+        assert label(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("There is no evidence of harm. Still, I would avoid Botox in MS.", "against"),
+            ("Some doctors avoid it. I think Botox is safe for you.", "for"),
+            ("Botox can cause problems in theory. In practice it is safe for you.", "for"),
+            ("Botox is widely used. I would not recommend it in your case.", "against"),
+            ("There is a theoretical risk of weakness. We do inject Botox in MS patients.", "for"),
+        ],
+    )
+    def test_mixed_answer_bottom_line_wins(self, text, expected):
+        """Of mixed signals, the clear last recommendation wins."""
+        assert label(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "restylane", "botox"),
+        [
+            ("Restylane is fine with MS. Botox, however, is contraindicated.", "for", "against"),
+            ("Botox should be avoided. Restylane is safe.", "for", "against"),
+            ("Restylane is not recommended for you. Botox is fine.", "against", "for"),
+            ("I would avoid Restylane. There is no contraindication to Botox.", "against", "for"),
+            ("Botox is fine. Ask your neurologist about Restylane.", "conditional", "for"),
+        ],
+    )
+    def test_two_targets_in_one_question(self, text, restylane, botox):
+        """Each target is judged on the sentences that speak of it."""
+        question = "Can I have Restylane or Botox with multiple sclerosis?"
+        assert (label(text, question, target="restylane"), label(text, question, target="botox")) == (
+            restylane,
+            botox,
+        )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I understand you feel the swelling is getting worse. It is normal at this stage.",
+            "You mention that it is not improving. This is very common and expected.",
+            "You say it looks abnormal to you. It is completely normal.",
+            "It sounds like you are worried it is not normal. Swelling like yours is typical.",
+            "Thank you for your question, it is not normal to worry this much. It is expected.",
+        ],
+    )
+    def test_restated_patient_words_take_no_position(self, text):
+        """A sentence that repeats the patient's fear is not the doctor's position."""
+        assert label(text, NORMAL_CLAIM) == "for"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "It will go away. On occasion a bruise can persist.",
+            "It will fade over time. In some cases it will remain for months.",
+            "It will resolve. In rare cases it can be permanent.",
+            "It will go away in a few weeks. Sometimes a brown stain is permanent.",
+            "The bruise will fade. Some patients need treatment.",
+        ],
+    )
+    def test_minority_cases_are_weaker_than_the_answer(self, text):
+        """What happens to a few patients does not outweigh what the answer says."""
+        assert label(text, RESOLVE_CLAIM) == "for"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "It is hard to say without an exam.",
+            "It is difficult to tell from a photo.",
+            "It is impossible to know from here.",
+            "I cannot tell without seeing you.",
+            "It is very difficult to answer your question without examining you.",
+        ],
+    )
+    def test_cannot_tell_takes_no_position(self, text):
+        """'Hard to say', 'impossible to know' hold cue words but take no position."""
+        assert answer_stance(text, "The lump can be removed.").label == "unclear"
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("The risk of weakness is low.", "for"),
+            ("The risk of a problem is very low.", "for"),
+            ("The risk of harm is minimal.", "for"),
+            ("There is a risk of weakness.", "against"),
+            ("The risk of harm, in my view, is low.", "against"),  # a comma ends the reach
+        ],
+    )
+    def test_negation_after_its_cue_reaches_back(self, text, expected):
+        """'The risk ... is low' takes the risk back, within the clause."""
+        assert label(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Usually there is some swelling at this point.", "for"),
+            ("Most patients have swelling like this.", "for"),
+            ("Swelling often lasts a few weeks.", "for"),
+            ("Usually there is swelling, but this is unusual.", "against"),
+            ("We see this in many patients, but yours looks infected.", "against"),
+        ],
+    )
+    def test_what_usually_happens_is_a_weak_yes(self, text, expected):
+        """On 'is it normal?', a sentence on what usually happens says yes, unless a cue says more."""
+        assert label(text, NORMAL_CLAIM) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Bruises like this last two to three weeks.", "for"),
+            ("It takes about ten days.", "for"),
+            ("This kind of bruise lasts a few weeks.", "for"),
+            ("It lasts two weeks, but yours is permanent.", "against"),
+            ("If it lasts longer than two weeks, it may be permanent.", "conditional"),
+        ],
+    )
+    def test_how_long_it_lasts_is_a_weak_yes(self, text, expected):
+        """On 'will it go away?', a time it lasts says yes, unless a cue says more."""
+        assert label(text, RESOLVE_CLAIM) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Laser is very effective for this.", "for"),
+            ("The lump can be removed with a small procedure.", "for"),
+            ("This treatment works well.", "for"),
+            ("Laser is not effective for this kind of lump.", "against"),
+            ("Creams will not work on this.", "against"),
+            ("It is a common misconception that laser removes it.", "against"),
+            ("That is not true.", "against"),
+            ("You are right.", "for"),
+        ],
+    )
+    def test_whether_it_works(self, text, expected):
+        """Efficacy and 'that is true / a myth' cues answer 'will it work?' claims."""
+        assert answer_stance(text, "Laser can remove the lump.", target="remove").label == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "These stitches prevent the need for drains.",
+            "This technique avoids the need for drains.",
+            "We close the wound without the need for drains.",
+            "We use quilting stitches instead of drains.",
+            "We use progressive tension sutures rather than drains.",
+        ],
+    )
+    def test_no_need_for_the_target_is_against(self, text):
+        """'Prevents the need for drains' denies that drains are needed."""
+        assert answer_stance(text, "Drains are needed after a tummy tuck.", target="drains").label == "against"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The bruise has faded a lot since last week.",
+            "The discoloration is dissipating.",
+            "The bruising has lessened.",
+            "Your bruise has diminished.",
+            "The colour is receding.",
+        ],
+    )
+    def test_other_forms_of_a_cue_match(self, text):
+        """A cue's other forms ('subsiding' for 'subside') match when nothing else does."""
+        assert label(text, RESOLVE_CLAIM) == "for"
+
+    def test_the_first_sentence_counts_more_than_a_later_equal_one(self):
+        """An answer's opening position outweighs one weaker caveat, but not the bottom line."""
+        text = "This is completely normal. Some would call it unusual. It can be a side effect."
+        assert label(text, NORMAL_CLAIM) == "for"
+        assert label("This is normal. Actually, no, this is not normal.", NORMAL_CLAIM) == "against"
+
+
 class TestTargets:
     @pytest.mark.parametrize(
         ("question", "expected"),
