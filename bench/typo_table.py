@@ -1,4 +1,4 @@
-"""Micro-benchmark of msqa_search.typo_table against the scan of a first letter's words.
+"""Micro-benchmark of msqa_search.lexicon.typo_table against the scan of a first letter's words.
 
     python -m bench.typo_table --answers 100k --seed 1 [--corpus DIR] [--words 2000]
 
@@ -26,8 +26,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.generate import corpus_folders, ensure_corpus, parse_size
-from msqa_search.spelling import fuzzy_variants, max_typos
-from msqa_search.typo_table import SUFFIX, Vocabulary, write_vocabulary
+from msqa_search.lexicon.spelling import fuzzy_variants, max_typos
+from msqa_search.lexicon.typo_table import SUFFIX, Vocabulary, write_vocabulary
 
 _WORD = re.compile(r"\w+")
 
@@ -95,7 +95,7 @@ class BucketScan:
 _FRESH = """
 import json, pathlib, sys, time
 from bench.typo_table import BucketScan, load_tsv
-from msqa_search.typo_table import Vocabulary
+from msqa_search.lexicon.typo_table import Vocabulary
 t0 = time.perf_counter()  # imports left out: the index loads numpy either way
 if sys.argv[1] == "table":
     v = Vocabulary.open(sys.argv[2])

@@ -1,4 +1,4 @@
-"""Tests for msqa_search.typo_table: the memory-mapped vocabulary and its typo table."""
+"""Tests for msqa_search.lexicon.typo_table: the memory-mapped vocabulary and its typo table."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ if str(ROOT) not in sys.path:
 from bench import typo_table as bench_typo_table  # noqa: E402
 from bench.generate import generate_threads, write_corpus  # noqa: E402
 from msqa_search import read_threads  # noqa: E402
-from msqa_search import typo_table  # noqa: E402
+from msqa_search.lexicon import typo_table  # noqa: E402
 from msqa_search.errors import IndexDamagedError  # noqa: E402
-from msqa_search.spelling import fuzzy_variants  # noqa: E402
-from msqa_search.typo_table import Vocabulary, vocabulary_path, write_vocabulary  # noqa: E402
+from msqa_search.lexicon.spelling import fuzzy_variants  # noqa: E402
+from msqa_search.lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary  # noqa: E402
 
 from budget import examples  # noqa: E402
 
@@ -183,7 +183,7 @@ class TestLookups:
         here = [[q, vocabulary.df(q), vocabulary.typo_variants(q)] for q in queries]
         script = (
             "import json, sys\n"
-            "from msqa_search.typo_table import Vocabulary\n"
+            "from msqa_search.lexicon.typo_table import Vocabulary\n"
             "v = Vocabulary.open(sys.argv[1])\n"
             "print(json.dumps([[q, v.df(q), v.typo_variants(q)] for q in json.loads(sys.argv[2])]))\n"
         )

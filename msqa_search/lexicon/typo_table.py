@@ -32,8 +32,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexDamagedError
+from ..errors import IndexDamagedError
 from .spelling import fuzzy_variants, max_typos
+
+__all__ = [
+    "LONGEST",
+    "MAGIC",
+    "SUFFIX",
+    "VERSION",
+    "Vocabulary",
+    "delete_hash",
+    "vocabulary_path",
+    "write_vocabulary",
+]
 
 SUFFIX = ".msqa-vocabulary"
 MAGIC = b"MSQAVOC1"
