@@ -17,7 +17,17 @@ from typing import Any
 import attrs
 
 from .engine.analysis import raw_analyzer, stem, stemmed_analyzer
-from .engine.expert import SYNONYM_BOOST, cap_expansions, highlight_plan, is_expert, is_nothing, parse_expert
+from .engine.expert import (
+    SYNONYM_BOOST,
+    cap_expansions,
+    highlight_plan,
+    is_expert,
+    is_nothing,
+    parse_expert,
+    scored_leaves,
+    with_synonyms,
+)
+from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
 from .errors import QuerySyntaxError
 from .lexicon.spelling import fuzzy_variants, max_typos
@@ -127,8 +137,11 @@ class Plan:
     patterns: tuple[Any, ...] = ()
     """Wildcard and prefix leaves, expanded against the index when highlighting."""
     concepts: tuple[tuple[tuple[tuple[str, ...], float], ...], ...] = ()
-    """For plain words: each concept's alternatives as (stems, boost). Empty for expert
-    queries, which Whoosh's matchers score."""
+    """What is scored, for every kind of query: each concept's alternatives as (stems,
+    boost). A concept scores as its best alternative (ranking.py)."""
+    fields: tuple[tuple[str, ...] | None, ...] = ()
+    """For each concept, the text fields it is scored in (None or missing: all of them);
+    ``title:botox`` scores in the title only."""
     notices: tuple[str, ...] = ()
     """What was not searched as typed (a pattern capped at MAX_EXPANSIONS terms)."""
 
@@ -161,13 +174,44 @@ def build_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan
             (),
             concepts,
         )
-    q = parse_expert(text, table, MAX_WORDS)
+    q = parse_expert(text, MAX_WORDS)
     if is_nothing(q):
         raise _nothing_to_search(text)
+    reader = snapshot.searcher.reader()
+    concepts, fields = _expert_concepts(snapshot, scored_leaves(q, reader, MAX_EXPANSIONS), table)
+    if table:
+        q = with_synonyms(q, table)
     notices: list[str] = []
-    q = cap_expansions(q, snapshot.searcher.reader(), MAX_EXPANSIONS, notices)
+    q = cap_expansions(q, reader, MAX_EXPANSIONS, notices)
     terms, phrases, patterns = highlight_plan(q)
-    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), notices=tuple(notices))
+    # Whoosh decides which documents match an expert query; they are scored from the
+    # concepts, as plain words are.
+    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), concepts, fields, tuple(notices))
+
+
+def _expert_concepts(snapshot: Snapshot, leaves, table) -> tuple[tuple, tuple]:
+    """The concepts of an expert query's scored leaves: one per distinct word, phrase or
+    pattern, over the fields it is searched in. A word or phrase has its synonyms as
+    alternatives, weighed as in plain queries; a pattern the terms it expands to."""
+    grouped: dict[tuple[str, ...], tuple[set[str], list]] = {}
+    for field, stems, expansion in leaves:
+        fields, expanded = grouped.setdefault(stems, (set(), []))
+        fields.add(field)
+        if expansion is not None:
+            expanded.append(expansion)
+    concepts, scored_in = [], []
+    for stems, (fields, expanded) in grouped.items():
+        if expanded:
+            alternatives = tuple(((term,), 1.0) for term in dict.fromkeys(t[0] for part in expanded for t in part))
+            if not alternatives:
+                continue
+        else:
+            alternatives = ((stems, 1.0), *(
+                (p, _weight(snapshot, stems, p, SYNONYM_BOOST)) for p in (table.get(stems) or ())
+            ))
+        concepts.append(alternatives)
+        scored_in.append(None if fields == set(TEXT_FIELDS) else tuple(f for f in TEXT_FIELDS if f in fields))
+    return tuple(concepts), tuple(scored_in)
 
 
 def _nothing_to_search(text: str) -> QuerySyntaxError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine.expert import expert_scores
+from .engine.expert import matching_docs
 from .engine.postings import Postings
 from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
@@ -28,37 +28,53 @@ _MEMO = 4096
 
 
 def score(snapshot: Snapshot, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Every document's score, and the matching documents (live ones only)."""
+    """Every document's score, and the matching documents (live ones only).
+
+    Plain words and expert queries are scored alike, from the plan's concepts. Plain
+    words match the documents holding any concept; an expert query matches what Whoosh
+    says it matches (phrases, fields, AND/OR/NOT), and the documents it matches only
+    through a field that is not text (``doctor:klein``) score 0.
+    """
+    vec = snapshot.postings
     if plan.concepts:
-        scores, coverage = concept_scores(snapshot.postings, plan.concepts, TEXT_FIELDS, **BM25)
+        scores, coverage = concept_scores(vec, plan.concepts, TEXT_FIELDS, B=BM25["B"], K1=BM25["K1"],
+                                          fields=plan.fields)
         # Coordination: BM25 adds up what each word contributes, so an answer repeating
         # one word can outscore one holding every word typed; a patient expects the
         # latter first.
         scores *= (coverage / len(plan.concepts)) ** COORDINATION
+    else:
+        scores, coverage = np.zeros(vec.size, dtype=np.float64), np.zeros(vec.size, dtype=np.int16)
+    if plan.query is None:
         return scores, np.flatnonzero(coverage)
-    return expert_scores(snapshot.searcher, plan.query, **BM25)
+    matched = matching_docs(snapshot.searcher, plan.query)
+    return scores, matched[vec.live[matched]]
 
-def concept_scores(vec: Postings, concepts, fields: dict[str, float], B: float, K1: float):
+def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: float, K1: float,
+                   fields: tuple = ()):
     """Each document's score and how many concepts it matches.
 
     Args:
         concepts: for each concept, its alternatives as (stems, boost); a concept
-            scores as its best alternative. A word scores by BM25F over ``fields``; a
-            phrase as the sum of its words, in the answers that hold them all (near
-            each other or not: exact adjacency would need every position decoded in
-            Python).
+            scores as its best alternative. A word scores by BM25F over the text
+            fields; a phrase as the sum of its words, in the answers that hold them all
+            (near each other or not: exact adjacency would need every position decoded
+            in Python).
+        all_fields: the text fields.
+        fields: for each concept, the fields it is scored in (None or missing: all).
 
     Returns:
         ``(scores, coverage)``: float and int arrays over all document numbers.
     """
     total = np.zeros(vec.size, dtype=np.float64)
     coverage = np.zeros(vec.size, dtype=np.int16)
-    for concept in concepts:
+    for n, concept in enumerate(concepts):
+        scored_in = tuple(fields[n] if n < len(fields) and fields[n] else all_fields)
         best = np.zeros(vec.size, dtype=np.float64)
         for stems, boost in concept:
-            ids, scores = _word_scores(vec, stems[0], fields, B, K1)
+            ids, scores = _word_scores(vec, stems[0], scored_in, B, K1)
             for word in stems[1:]:
-                more_ids, more_scores = _word_scores(vec, word, fields, B, K1)
+                more_ids, more_scores = _word_scores(vec, word, scored_in, B, K1)
                 both, here, there = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
                 ids, scores = both, scores[here] + more_scores[there]
             if len(ids):
@@ -70,12 +86,12 @@ def concept_scores(vec: Postings, concepts, fields: dict[str, float], B: float, 
     return total, coverage
 
 
-def _word_scores(vec: Postings, word: str, fields, B: float, K1: float):
+def _word_scores(vec: Postings, word: str, fields: tuple[str, ...], B: float, K1: float):
     """The documents holding ``word`` in any of ``fields`` (sorted), and its BM25F score
     in each: field frequencies, weighted by field (the weights are in the postings) and
     normalised by field length, are added up before BM25's saturation, and the idf
     counts the answers holding the word anywhere."""
-    key = (word, B, K1)
+    key = (word, fields, B, K1)
     memo = vec.scored
     found = memo.get(key)
     if found is not None:

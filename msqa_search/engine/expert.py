@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from whoosh import collectors as wc
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import NUMERIC
-from whoosh.scoring import BM25F
 
 from ..errors import QuerySyntaxError
 from . import compat
@@ -23,11 +21,13 @@ __all__ = [
     "QUERY_FIELDS",
     "cap_expansions",
     "expand_patterns",
-    "expert_scores",
+    "matching_docs",
     "highlight_plan",
     "is_expert",
     "is_nothing",
     "parse_expert",
+    "scored_leaves",
+    "with_synonyms",
 ]
 
 QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rating", "reviews",
@@ -157,8 +157,8 @@ _EXAMPLES = {
 }
 
 
-def parse_expert(text: str, table, max_words: int) -> wq.Query | None:
-    """Parse an expert query, with synonyms from ``table`` on its text terms.
+def parse_expert(text: str, max_words: int) -> wq.Query | None:
+    """Parse an expert query (its synonyms are added by ``with_synonyms``).
 
     Raises:
         QuerySyntaxError: it cannot be parsed, or has more than ``max_words`` words.
@@ -180,8 +180,6 @@ def parse_expert(text: str, table, max_words: int) -> wq.Query | None:
             f"the query has {words} words to match", query=text[:80],
             hint=f"Use at most {max_words}; a few distinctive words work best",
         )
-    if table:
-        q = _with_synonyms(q, table)
     return q
 
 
@@ -201,7 +199,7 @@ def _and_not(q: wq.Query) -> wq.Query:
     return q.apply(_and_not)
 
 
-def _with_synonyms(q: wq.Query, table) -> wq.Query:
+def with_synonyms(q: wq.Query, table) -> wq.Query:
     """Give each term and phrase in a text field its synonyms as alternatives."""
     if isinstance(q, (wq.Term, wq.Phrase)) and q.fieldname in TEXT_FIELDS:
         stems = (q.text,) if isinstance(q, wq.Term) else tuple(q.words)
@@ -212,10 +210,10 @@ def _with_synonyms(q: wq.Query, table) -> wq.Query:
     if isinstance(q, wq.Not):
         return q  # an excluded word excludes only itself
     if isinstance(q, wq.AndNot):
-        return wq.AndNot(_with_synonyms(q.a, table), q.b)
+        return wq.AndNot(with_synonyms(q.a, table), q.b)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: _with_synonyms(child, table))
+    return q.apply(lambda child: with_synonyms(child, table))
 
 
 
@@ -231,15 +229,41 @@ def expand_patterns(searcher, patterns) -> frozenset[str]:
     return frozenset(found)
 
 
-def expert_scores(searcher, q, *, B: float, K1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Every document's BM25F score for the Whoosh query ``q``, and the matching documents."""
-    searcher.weighting = BM25F(B=B, K1=K1)
-    # No replace(): with it, Whoosh's matchers drop real matches (phrases among the
-    # alternatives, the documents an ANDNOT excludes).
-    collector = wc.UnlimitedCollector()
-    collector.replace = 0
-    searcher.search_with_collector(q, collector)
-    scores = np.zeros(searcher.doc_count_all(), dtype=np.float64)
-    docs = np.fromiter((hit.docnum for hit in collector.results()), dtype=np.int64)
-    scores[docs] = [hit.score for hit in collector.results()]
-    return scores, np.sort(docs)
+def matching_docs(searcher, q) -> np.ndarray:
+    """The documents the Whoosh query ``q`` matches, sorted (without scoring them:
+    every query kind is scored by the ranking module)."""
+    docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    return np.unique(docs)
+
+
+def scored_leaves(q: wq.Query, reader, cap: int) -> list[tuple[str, tuple[str, ...], tuple | None]]:
+    """What of ``q`` is scored: ``(field, stems, expansion)`` of each text-field term or
+    phrase that is not excluded (``expansion`` None), and of each wildcard, prefix or
+    fuzzy term, with the first ``cap`` terms it expands to (``stems`` is then its text)."""
+    found: list[tuple[str, tuple[str, ...], tuple | None]] = []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if node.is_leaf():
+            field = getattr(node, "fieldname", None)
+            if field not in TEXT_FIELDS:
+                return
+            if isinstance(node, wq.Term):
+                found.append((field, (node.text,), None))
+            elif isinstance(node, wq.Phrase):
+                found.append((field, tuple(node.words), None))
+            elif isinstance(node, wq.MultiTerm):
+                terms = itertools.islice(compat.pattern_terms(node, reader), cap)
+                text = getattr(node, "text", None) or str(node)
+                found.append((field, (f"{text}*" if isinstance(node, wq.Prefix) else text,),
+                              tuple((t.decode("utf-8"),) for t in terms)))
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return found

@@ -37,8 +37,8 @@ class Postings:
         """True for each document that is not deleted."""
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self.scored: dict[tuple[str, float, float], tuple[np.ndarray, np.ndarray]] = {}
-        """(word, B, K1) -> its matching documents and scores, memoised by the ranking module."""
+        self.scored: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        """(word, fields, B, K1) -> its matching documents and scores, memoised by the ranking module."""
 
     def doc_count(self) -> int:
         """Live documents."""
