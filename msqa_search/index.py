@@ -207,6 +207,19 @@ class SearchIndex:
                 snippet_chars=snippet_chars, facet_size=facet_size,
             )
 
+    def explain(self, query: str, *, synonyms: bool = True) -> str:
+        """How ``query`` would be searched: its concepts (the words, their stems), each
+        alternative (synonyms, typo variants found in this index) with its weight, and
+        what an expert query excludes or filters on. Searches nothing.
+
+        Raises:
+            QuerySyntaxError: the query cannot be searched.
+        """
+        self.refresh()
+        snapshot = self._snapshot
+        with confirm_damage(self.path, snapshot.generation):
+            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms))
+
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
         """Answers like the answer ``answer_id`` ("more like this"), best first.
 

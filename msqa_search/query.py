@@ -1,25 +1,30 @@
-"""Turning what a person types into a query: words, synonyms, typos, expert syntax.
+"""The query planner: what a person types -> a Plan of concepts, a pure function.
 
-Plain words are searched the way a patient types them: every word is optional, and each
-word (or phrase with synonyms) is one *concept* whose alternatives are the words typed,
-their medical synonyms and the corpus's misspellings of them. Queries that use phrases,
-``field:value``, AND/OR/NOT or ``+``/``-`` go through Whoosh's query parser, with
-synonyms applied to its terms.
+``plan(text, lexicon, stats)`` needs no open index: the synonym table and the speller
+come in a Lexicon, and document frequencies and typo candidates from any TermStats (an
+open generation's Snapshot is one; tests pass a small fake). Plain words are searched
+the way a patient types them: every word is optional, and each word (or phrase with
+synonyms) is one *concept* whose alternatives are the words typed, their medical
+synonyms and the corpus's misspellings of them. Queries that use phrases,
+``field:value``, AND/OR/NOT or ``+``/``-`` are parsed with Whoosh's query parser, which
+decides what they match; every query kind is scored from its concepts (ranking.py).
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from .engine.analysis import raw_analyzer, stem, stemmed_analyzer
 from .engine.expert import (
     SYNONYM_BOOST,
-    cap_expansions,
+    excluded_words,
+    field_filters,
     highlight_plan,
     is_expert,
     is_nothing,
@@ -28,7 +33,6 @@ from .engine.expert import (
     with_synonyms,
 )
 from .engine.schema import TEXT_FIELDS
-from .engine.snapshot import Snapshot
 from .errors import QuerySyntaxError
 from .lexicon.spelling import fuzzy_variants, max_typos
 from .lexicon.synonyms import PhraseTable, derived_synonyms
@@ -36,15 +40,22 @@ from .lexicon.synonyms import PhraseTable, derived_synonyms
 __all__ = [
     "MAX_EXPANSIONS",
     "MAX_QUERY_CHARS",
+    "MAX_TYPOS",
     "MAX_WORDS",
     "PART_BOOST",
     "SYNONYM_BOOST",
     "TYPO_BOOST",
+    "Alternative",
+    "Concept",
+    "KnownWords",
+    "Lexicon",
     "Plan",
+    "TermStats",
     "Word",
-    "build_query",
+    "describe",
+    "lexicon",
+    "plan",
     "query_words",
-    "suggest",
     "synonym_files",
 ]
 
@@ -56,6 +67,75 @@ MAX_WORDS = 64
 MAX_EXPANSIONS = 1024
 TYPO_BOOST = 0.25
 PART_BOOST = 0.4
+#: Misspellings of a word searched with it, at most.
+MAX_TYPOS = 8
+
+
+class TermStats(Protocol):
+    """What the planner asks of an index: counts and vocabulary, nothing else."""
+
+    def doc_count(self) -> int:
+        """Documents (answers) in the index."""
+
+    def doc_frequency(self, stem: str) -> int:
+        """Answers whose body holds ``stem``."""
+
+    def typo_candidates(self, word: str, limit: int) -> list[str]:
+        """Raw words of the index that may be ``word`` with up to ``limit`` typos."""
+
+
+class KnownWords(Protocol):
+    """What the planner asks of a speller (lexicon.spelling.Speller is one)."""
+
+    def is_known(self, word: str) -> bool:
+        """True for a correctly spelled word (never searched as a typo variant)."""
+
+
+@attrs.frozen
+class Lexicon:
+    """The tables a plan is made with."""
+
+    synonyms: Mapping = attrs.field(factory=dict)
+    """Stemmed phrase -> its synonyms (stemmed phrases); empty: no synonyms."""
+    speller: KnownWords | None = None
+    """Known words; None: no typo variants are searched."""
+
+
+def lexicon(speller: KnownWords | None, *, synonyms: bool = True) -> Lexicon:
+    """The shipped synonyms (and MSQA_SEARCH_SYNONYMS files) with ``speller``; with
+    ``synonyms=False``, neither synonyms nor typo variants."""
+    if not synonyms:
+        return Lexicon()
+    return Lexicon(synonyms=_synonym_table(synonym_files()), speller=speller)
+
+
+@attrs.frozen
+class Alternative:
+    """One way a concept can be matched, and how much it counts."""
+
+    stems: tuple[str, ...]
+    """Stems that must all be in the answer (one for a word, several for a phrase)."""
+    boost: float
+    """Its weight beside the words typed (1.0)."""
+    source: str = "typed"
+    """typed, synonym, part (one word of a phrase), typo, or pattern (a term a wildcard expands to)."""
+    word: str = ""
+    """The word as it stands in the index, for a typo variant."""
+
+
+@attrs.frozen
+class Concept:
+    """One thing the query asks for: a word or phrase and its alternatives, or a pattern."""
+
+    label: str
+    """The word, phrase or pattern as it is searched."""
+    alternatives: tuple[Alternative, ...] = attrs.field(converter=tuple)
+    """The alternatives; the concept scores as the best of them, never their sum."""
+    fields: tuple[str, ...] | None = None
+    """The text fields it is scored in; None: all of them."""
+    patterns: tuple[Any, ...] = ()
+    """For a pattern (``neuro*``): the Whoosh leaves, expanded to terms against the index
+    when the search runs; ``alternatives`` is then empty."""
 
 
 @attrs.frozen
@@ -110,44 +190,39 @@ def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple
     return found
 
 
-def _typo_variants(snapshot: Snapshot, word: str) -> list[str]:
-    """Words of the index that look like misspellings of ``word`` ("spasticty").
-
-    Only rare words that the speller does not know count, so "case" is never searched
-    for "cause"; the query word must itself be long enough to carry a typo.
-    """
-    limit = max_typos(word)
-    if limit <= 0 or not word.isalpha():
-        return []
-    candidates = snapshot.typo_candidates(word, limit)
-    speller = snapshot.speller
-    return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]
-
-
 @attrs.frozen
 class Plan:
-    """What will be searched: the Whoosh query, and what to highlight in the body."""
+    """What will be searched and how it is scored; ``str(plan)`` explains it."""
 
-    query: Any
-    """The Whoosh query of an expert query; None for plain words (see ``concepts``)."""
-    terms: frozenset[str]
+    text: str
+    """The query as typed."""
+    concepts: tuple[Concept, ...] = attrs.field(converter=tuple)
+    """What is scored, for every kind of query."""
+    query: Any = None
+    """The Whoosh query of an expert query (what it matches); None for plain words,
+    which match any answer holding a concept."""
+    terms: frozenset[str] = frozenset()
     """Stems to mark wherever they stand."""
-    phrases: frozenset[tuple[str, ...]]
+    phrases: frozenset[tuple[str, ...]] = frozenset()
     """Stem sequences to mark only where they stand together."""
     patterns: tuple[Any, ...] = ()
     """Wildcard and prefix leaves, expanded against the index when highlighting."""
-    concepts: tuple[tuple[tuple[tuple[str, ...], float], ...], ...] = ()
-    """What is scored, for every kind of query: each concept's alternatives as (stems,
-    boost). A concept scores as its best alternative (ranking.py)."""
-    fields: tuple[tuple[str, ...] | None, ...] = ()
-    """For each concept, the text fields it is scored in (None or missing: all of them);
-    ``title:botox`` scores in the title only."""
-    notices: tuple[str, ...] = ()
-    """What was not searched as typed (a pattern capped at MAX_EXPANSIONS terms)."""
+    excluded: tuple[str, ...] = ()
+    """Words and phrases an expert query excludes."""
+    filters: tuple[str, ...] = ()
+    """The expert query's terms in fields that are not text (``doctor:klein``)."""
+
+    @property
+    def expert(self) -> bool:
+        return self.query is not None
+
+    def __str__(self) -> str:
+        return describe(self)
 
 
-def build_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan:
-    """Turn the text a person typed into a Whoosh query.
+def plan(text: str, lexicon: Lexicon, stats: TermStats) -> Plan:
+    """Plan the search of ``text``: a pure function of the text, the lexicon and the
+    term statistics.
 
     Raises:
         QuerySyntaxError: the query is empty, too long, or cannot be parsed.
@@ -159,59 +234,30 @@ def build_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan
             f"the query is {len(text):,} characters long", query=text[:80] + "...",
             hint=f"Use at most {MAX_QUERY_CHARS:,} characters; a few distinctive words work best",
         )
+    typed = text
     text = "".join(c if c.isprintable() else " " for c in text)
-    table = _synonym_table(synonym_files()) if synonyms else {}
+    weigh = _Weigher(stats)
     if not is_expert(text):
-        concepts = _plain_concepts(snapshot, text, table, typos=synonyms)
+        concepts = _plain_concepts(text, lexicon, stats, weigh)
         if not concepts:
             raise _nothing_to_search(text)
-        # Plain words are scored from the concepts (ranking.py), not by Whoosh.
-        alternatives = [stems for concept in concepts for stems, _ in concept]
+        alternatives = [a.stems for concept in concepts for a in concept.alternatives]
         return Plan(
-            None,
-            frozenset(s[0] for s in alternatives if len(s) == 1),
-            frozenset(s for s in alternatives if len(s) > 1),
-            (),
-            concepts,
+            typed, concepts,
+            terms=frozenset(s[0] for s in alternatives if len(s) == 1),
+            phrases=frozenset(s for s in alternatives if len(s) > 1),
         )
     q = parse_expert(text, MAX_WORDS)
     if is_nothing(q):
         raise _nothing_to_search(text)
-    reader = snapshot.searcher.reader()
-    concepts, fields = _expert_concepts(snapshot, scored_leaves(q, reader, MAX_EXPANSIONS), table)
-    if table:
-        q = with_synonyms(q, table)
-    notices: list[str] = []
-    q = cap_expansions(q, reader, MAX_EXPANSIONS, notices)
+    concepts = _expert_concepts(scored_leaves(q), lexicon.synonyms, weigh)
+    excluded, filters = excluded_words(q), field_filters(q)
+    if lexicon.synonyms:
+        q = with_synonyms(q, lexicon.synonyms)
     terms, phrases, patterns = highlight_plan(q)
     # Whoosh decides which documents match an expert query; they are scored from the
     # concepts, as plain words are.
-    return Plan(q, frozenset(terms), frozenset(phrases), tuple(patterns), concepts, fields, tuple(notices))
-
-
-def _expert_concepts(snapshot: Snapshot, leaves, table) -> tuple[tuple, tuple]:
-    """The concepts of an expert query's scored leaves: one per distinct word, phrase or
-    pattern, over the fields it is searched in. A word or phrase has its synonyms as
-    alternatives, weighed as in plain queries; a pattern the terms it expands to."""
-    grouped: dict[tuple[str, ...], tuple[set[str], list]] = {}
-    for field, stems, expansion in leaves:
-        fields, expanded = grouped.setdefault(stems, (set(), []))
-        fields.add(field)
-        if expansion is not None:
-            expanded.append(expansion)
-    concepts, scored_in = [], []
-    for stems, (fields, expanded) in grouped.items():
-        if expanded:
-            alternatives = tuple(((term,), 1.0) for term in dict.fromkeys(t[0] for part in expanded for t in part))
-            if not alternatives:
-                continue
-        else:
-            alternatives = ((stems, 1.0), *(
-                (p, _weight(snapshot, stems, p, SYNONYM_BOOST)) for p in (table.get(stems) or ())
-            ))
-        concepts.append(alternatives)
-        scored_in.append(None if fields == set(TEXT_FIELDS) else tuple(f for f in TEXT_FIELDS if f in fields))
-    return tuple(concepts), tuple(scored_in)
+    return Plan(typed, concepts, q, frozenset(terms), frozenset(phrases), tuple(patterns), excluded, filters)
 
 
 def _nothing_to_search(text: str) -> QuerySyntaxError:
@@ -221,89 +267,121 @@ def _nothing_to_search(text: str) -> QuerySyntaxError:
     )
 
 
-def _plain_concepts(snapshot: Snapshot, text: str, table, typos: bool) -> tuple:
+def _typo_variants(stats: TermStats, speller: KnownWords, word: str) -> list[str]:
+    """Words of the index that look like misspellings of ``word`` ("spasticty").
+
+    Only rare words that the speller does not know count, so "case" is never searched
+    for "cause"; the query word must itself be long enough to carry a typo.
+    """
+    limit = max_typos(word)
+    if limit <= 0 or not word.isalpha():
+        return []
+    candidates = stats.typo_candidates(word, limit)
+    return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]
+
+
+def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tuple[Concept, ...]:
     """Every word optional; each word, or phrase with synonyms, is one concept.
 
     A concept scores as the best of its alternatives (the words typed, their synonyms,
     their misspellings in the corpus), never their sum, and an alternative never
-    outweighs the words typed (see _weight). Answers matching more concepts rank
+    outweighs the words typed (see _Weigher). Answers matching more concepts rank
     higher (see COORDINATION in ranking.py).
     """
     words = query_words(text)
     stems = [w.stem for w in words]
-    spans = {start: (end, phrases) for start, end, phrases in _expansions(stems, table)}
-    concepts: list[tuple] = []
+    spans = {start: (end, phrases) for start, end, phrases in _expansions(stems, lexicon.synonyms)}
+    concepts: list[Concept] = []
     seen: set[tuple[str, ...]] = set()
     i = 0
     while i < len(words):
         end, phrases = spans.get(i, (i + 1, ()))
         typed = tuple(stems[i:end])
-        i_next = end
+        label = " ".join(w.raw for w in words[i:end])
+        first, i = i, end
         if typed in seen:
-            i = i_next
             continue
         seen.add(typed)
-        alternatives = [(typed, 1.0)]
-        alternatives += [(p, _weight(snapshot, typed, p, SYNONYM_BOOST)) for p in phrases]
+        alternatives = [Alternative(typed, 1.0)]
+        alternatives += [Alternative(p, weigh(typed, p, SYNONYM_BOOST), "synonym") for p in phrases]
         if len(typed) > 1:
             # "multiple sclerosis": one word of the phrase alone still counts a little.
-            alternatives += [((w,), _weight(snapshot, typed, (w,), PART_BOOST)) for w in typed]
-        elif typos:
-            word = words[i].raw
+            alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed]
+        elif lexicon.speller is not None:
             alternatives += [
-                ((stem(v),), _weight(snapshot, typed, (stem(v),), TYPO_BOOST))
-                for v in _typo_variants(snapshot, word)[:8]
+                Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
+                for v in _typo_variants(stats, lexicon.speller, words[first].raw)[:MAX_TYPOS]
             ]
-        concepts.append(tuple(alternatives))
-        i = i_next
+        concepts.append(Concept(label, alternatives))
     return tuple(concepts)
 
 
-def _idf(snapshot: Snapshot, stems: Sequence[str]) -> float:
-    """The sum of BM25's idf of ``stems`` in the answers' bodies: roughly how a phrase
-    scores, as Whoosh scores a phrase like the sum of its words."""
-    return sum(snapshot.body_idf(word) for word in stems)
+def _expert_concepts(leaves, synonyms: Mapping, weigh) -> tuple[Concept, ...]:
+    """The concepts of an expert query's scored leaves: one per distinct word, phrase or
+    pattern, over the fields it is searched in. A word or phrase has its synonyms as
+    alternatives, weighed as in plain queries; a pattern is expanded when searched."""
+    grouped: dict[tuple[str, ...], tuple[set[str], list]] = {}
+    for field, stems, pattern in leaves:
+        fields, patterns = grouped.setdefault(stems, (set(), []))
+        fields.add(field)
+        if pattern is not None:
+            patterns.append(pattern)
+    concepts = []
+    for stems, (fields, patterns) in grouped.items():
+        scored_in = None if fields == set(TEXT_FIELDS) else tuple(f for f in TEXT_FIELDS if f in fields)
+        if patterns:
+            concepts.append(Concept(stems[0], (), scored_in, tuple(patterns)))
+            continue
+        alternatives = [Alternative(stems, 1.0)]
+        alternatives += [Alternative(p, weigh(stems, p, SYNONYM_BOOST), "synonym") for p in (synonyms.get(stems) or ())]
+        concepts.append(Concept(" ".join(stems), alternatives, scored_in))
+    return tuple(concepts)
 
 
-def _weight(snapshot, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
+class _Weigher:
     """The boost of an alternative, scaled so that it never outscores the words typed.
 
     A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
     rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
-    Botox at length.
+    Botox at length. Each stem's idf is the BM25 idf of the answers' bodies; a phrase's is
+    the sum of its words' (roughly how a phrase scores).
     """
-    return boost * min(1.0, _idf(snapshot, typed) / max(_idf(snapshot, alternative), 1e-9))
+
+    def __init__(self, stats: TermStats) -> None:
+        self.stats = stats
+        self.documents = None
+        self.idf: dict[str, float] = {}
+
+    def _idf(self, stems: Sequence[str]) -> float:
+        if self.documents is None:
+            self.documents = max(self.stats.doc_count(), 1)
+        total = 0.0
+        for word in stems:
+            value = self.idf.get(word)
+            if value is None:
+                df = self.stats.doc_frequency(word)
+                value = self.idf[word] = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
+            total += value
+        return total
+
+    def __call__(self, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
+        return boost * min(1.0, self._idf(typed) / max(self._idf(alternative), 1e-9))
 
 
-# -- suggestions ---------------------------------------------------------------------
-
-
-def suggest(snapshot: Snapshot, query: str) -> str | None:
-    """The query with each misspelled word replaced by its correction, or None."""
-    speller = snapshot.speller
-    changed = False
-    out, at = [], 0
-    for word in query_words(query):
-        if not word.raw.isalpha():
-            continue
-        fix = speller.suggest(word.raw)
-        if fix and fix != word.raw:
-            start = query.find(word.typed, at)
-            if start < 0:
-                continue
-            out.append(query[at:start])
-            out.append(_match_case(word.typed, fix))
-            at = start + len(word.typed)
-            changed = True
-    if not changed:
-        return None
-    out.append(query[at:])
-    return "".join(out)
-
-
-def _match_case(typed: str, word: str) -> str:
-    if typed.isupper() and len(typed) > 1:
-        return word.upper()
-    if typed[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+def describe(plan: Plan) -> str:
+    """The plan as text: each concept with its alternatives and their weights."""
+    kind = "expert query: Whoosh decides what matches" if plan.expert else "plain words: each optional"
+    lines = [f"query: {plan.text}", f"  {kind}; answers matching more concepts rank higher"]
+    for n, concept in enumerate(plan.concepts, start=1):
+        where = f" (in {', '.join(concept.fields)})" if concept.fields else ""
+        lines.append(f"concept {n}: {concept.label}{where}")
+        if concept.patterns:
+            lines.append(f"  {concept.label:<28} pattern: expanded to at most {MAX_EXPANSIONS:,} terms of the index")
+        for alt in concept.alternatives:
+            what = alt.source if alt.source != "typo" else f"typo: {alt.word}"
+            lines.append(f"  {' '.join(alt.stems):<28} weight {alt.boost:.3f}  ({what})")
+    for word in plan.excluded:
+        lines.append(f"excluded: {word}")
+    for term in plan.filters:
+        lines.append(f"filter: {term}")
+    return "\n".join(lines)

@@ -8,9 +8,12 @@ such as "botulinum toxin") scores as its words do in the answers that hold them 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from .engine.expert import matching_docs
+from . import query as query_mod
+from .engine.expert import matching_docs, pattern_terms
 from .engine.postings import Postings
 from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
@@ -27,31 +30,42 @@ SORTS = ("relevance", "rating", "reviews")
 _MEMO = 4096
 
 
-def score(snapshot: Snapshot, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.ndarray]:
     """Every document's score, and the matching documents (live ones only).
 
     Plain words and expert queries are scored alike, from the plan's concepts. Plain
     words match the documents holding any concept; an expert query matches what Whoosh
-    says it matches (phrases, fields, AND/OR/NOT), and the documents it matches only
-    through a field that is not text (``doctor:klein``) score 0.
+    says it matches (``query``: the plan's, with its expansions capped), and the
+    documents it matches only through a field that is not text (``doctor:klein``)
+    score 0.
     """
     vec = snapshot.postings
-    if plan.concepts:
-        scores, coverage = concept_scores(vec, plan.concepts, TEXT_FIELDS, B=BM25["B"], K1=BM25["K1"],
-                                          fields=plan.fields)
+    concepts, fields = [], []
+    for concept in plan.concepts:
+        if concept.patterns:
+            terms = pattern_terms(snapshot.searcher.reader(), concept.patterns, query_mod.MAX_EXPANSIONS)
+            alternatives = tuple(((term,), 1.0) for term in terms)
+        else:
+            alternatives = tuple((a.stems, a.boost) for a in concept.alternatives)
+        if alternatives:
+            concepts.append(alternatives)
+            fields.append(concept.fields)
+    if concepts:
+        scores, coverage = concept_scores(vec, concepts, TEXT_FIELDS, B=BM25["B"], K1=BM25["K1"], fields=fields)
         # Coordination: BM25 adds up what each word contributes, so an answer repeating
         # one word can outscore one holding every word typed; a patient expects the
         # latter first.
-        scores *= (coverage / len(plan.concepts)) ** COORDINATION
+        scores *= (coverage / len(concepts)) ** COORDINATION
     else:
         scores, coverage = np.zeros(vec.size, dtype=np.float64), np.zeros(vec.size, dtype=np.int16)
     if plan.query is None:
         return scores, np.flatnonzero(coverage)
-    matched = matching_docs(snapshot.searcher, plan.query)
+    matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
     return scores, matched[vec.live[matched]]
 
+
 def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: float, K1: float,
-                   fields: tuple = ()):
+                   fields: Sequence = ()):
     """Each document's score and how many concepts it matches.
 
     Args:

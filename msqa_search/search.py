@@ -25,10 +25,13 @@ from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
 from .facets import FACET_SIZE, FACETS
 from .results import Facet, Hit, Results
-from .query import Plan, build_query, suggest
+from . import query as query_mod
+from .engine.expert import cap_expansions, highlight_plan
+from .query import Alternative, Concept, Plan
+from .suggestions import suggest
 from .ranking import SORTS
 
-__all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "search", "similar", "telling_words"]
+__all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "plan_query", "search", "similar", "telling_words"]
 
 def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240,
                    facet_size=FACET_SIZE) -> None:
@@ -115,15 +118,25 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
-    plan = build_query(snapshot, query, synonyms=synonyms)
+    plan = plan_query(snapshot, query, synonyms=synonyms)
     results = _run(snapshot, plan, query, filters, shape)
-    suggestion = suggest(snapshot, query) if synonyms else None
+    suggestion = suggest(snapshot.speller, query) if synonyms else None
     if results.total == 0 and suggestion:
-        retry = build_query(snapshot, suggestion, synonyms=synonyms)
+        retry = plan_query(snapshot, suggestion, synonyms=synonyms)
         corrected = _run(snapshot, retry, query, filters, shape)
         if corrected.total:
             results = attrs.evolve(corrected, searched=suggestion)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
+
+
+def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan:
+    """The plan of ``text`` with the lexicon and term statistics of ``snapshot``.
+
+    Raises:
+        QuerySyntaxError: the query cannot be searched.
+    """
+    lexicon = query_mod.lexicon(snapshot.speller) if synonyms else query_mod.Lexicon()
+    return query_mod.plan(text, lexicon, snapshot)
 
 
 def _values(value) -> tuple[str, ...] | None:
@@ -164,7 +177,11 @@ class Shape:
 def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
     limit, page, sort, facets, group_by_thread = shape.limit, shape.page, shape.sort, shape.facets, shape.group_by_thread
     with damage_guard(snapshot.root):
-        scores, matched = ranking.score(snapshot, plan)
+        notices: list[str] = []
+        executed = None
+        if plan.query is not None:
+            executed = cap_expansions(plan.query, snapshot.searcher.reader(), query_mod.MAX_EXPANSIONS, notices)
+        scores, matched = ranking.score(snapshot, plan, executed)
         if filters.exclude:
             ids = snapshot.columns.answer_ids
             gone = [d for d, answer_id in enumerate(ids) if answer_id in filters.exclude]
@@ -190,15 +207,19 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             total = len(ranked)
         else:
             ranked, total = ranking.rank(snapshot, scores, matched, wanted, sort), len(matched)
-        terms = plan.terms | expand_patterns(snapshot.searcher, plan.patterns)
+        marked, phrases, patterns = plan.terms, plan.phrases, plan.patterns
+        if executed is not None:  # a capped pattern is highlighted as the terms searched
+            found_terms, found_phrases, patterns = highlight_plan(executed)
+            marked, phrases = frozenset(found_terms), frozenset(found_phrases)
+        terms = marked | expand_patterns(snapshot.searcher, tuple(patterns))
         hits = tuple(
-            _hit(snapshot, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
+            _hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
     filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
                    group_by_thread=group_by_thread, filtered=filtered,
-                   notices=plan.notices)
+                   notices=tuple(notices))
 
 
 #: How many of an answer's words a "more like this" search looks for.
@@ -225,8 +246,8 @@ def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequen
     if not words:
         results = Results(query="", total=0, hits=(), facets={f: Facet(name=f) for f in facets}, limit=limit)
     else:
-        concepts = tuple((((stem,), 1.0),) for stem, _ in words)
-        plan = Plan(None, frozenset(stem for stem, _ in words), frozenset(), (), concepts)
+        concepts = tuple(Concept(typed, (Alternative((stem,), 1.0),)) for stem, typed in words)
+        plan = Plan(" ".join(typed for _, typed in words), concepts, terms=frozenset(stem for stem, _ in words))
         query = " ".join(typed for _, typed in words)
         results = _run(snapshot, plan, query, filters, shape)
     return attrs.evolve(results, elapsed=time.perf_counter() - started)
@@ -262,7 +283,7 @@ def _group(snapshot: Snapshot, ranked: np.ndarray) -> tuple[np.ndarray, dict[int
     return ranked[keep], {int(ranked[i]): size_of[i] for i in keep.tolist()}
 
 
-def _hit(snapshot: Snapshot, docnum: int, score: float, plan: Plan, terms: frozenset[str], thread_hits: int,
+def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, terms: frozenset[str], thread_hits: int,
          shape: Shape | None = None) -> Hit:
     fields = documents.stored(snapshot.root, snapshot.searcher, docnum)
     thread = json.loads(fields["thread"])
@@ -275,7 +296,7 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, plan: Plan, terms: froze
         body=fields["body"],
         doctor=documents.doctor_of(fields),
         score=round(float(score), 6),
-        highlights=highlights(fields["body"], terms, plan.phrases,
+        highlights=highlights(fields["body"], terms, phrases,
                               top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),

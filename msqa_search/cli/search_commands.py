@@ -43,6 +43,7 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
               help="Values per facet, most common first.")
 @click.option("--facets-table", is_flag=True, help="Facets as tables (value, count, bar) instead of one line each.")
 @click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
+@click.option("--explain", is_flag=True, help="Print how the query would be searched (its plan) instead of searching.")
 @click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
 @click.option("--snippets", default=3, show_default=True, type=click.IntRange(0, 20), help="Snippets per hit (0: none).")
 @click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
@@ -54,7 +55,7 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
 def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
-           no_facets, facet_size, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
+           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, snippets, snippet_chars, as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
 
@@ -79,6 +80,12 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
     if no_facets and facets:
         raise click.UsageError("--facet and --no-facets cannot be used together")
     text = " ".join(query)
+    if explain:
+        if chosen_modes:
+            raise click.UsageError(f"--explain and {chosen_modes[0]} cannot be used together")
+        with open_or_build(index_path) as index:
+            click.echo(output.safe(index.explain(text, synonyms=not no_synonyms), lines=True))
+        return
     quiet_facets = no_facets or jsonl or csv_out or count or ids
     chosen = () if quiet_facets else (facets or FACET_NAMES)
     with open_or_build(index_path) as index:

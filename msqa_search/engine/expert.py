@@ -20,12 +20,15 @@ from .schema import SCHEMA, TEXT_FIELDS
 __all__ = [
     "QUERY_FIELDS",
     "cap_expansions",
+    "excluded_words",
     "expand_patterns",
+    "field_filters",
     "matching_docs",
     "highlight_plan",
     "is_expert",
     "is_nothing",
     "parse_expert",
+    "pattern_terms",
     "scored_leaves",
     "with_synonyms",
 ]
@@ -236,11 +239,11 @@ def matching_docs(searcher, q) -> np.ndarray:
     return np.unique(docs)
 
 
-def scored_leaves(q: wq.Query, reader, cap: int) -> list[tuple[str, tuple[str, ...], tuple | None]]:
-    """What of ``q`` is scored: ``(field, stems, expansion)`` of each text-field term or
-    phrase that is not excluded (``expansion`` None), and of each wildcard, prefix or
-    fuzzy term, with the first ``cap`` terms it expands to (``stems`` is then its text)."""
-    found: list[tuple[str, tuple[str, ...], tuple | None]] = []
+def scored_leaves(q: wq.Query) -> list[tuple[str, tuple[str, ...], wq.Query | None]]:
+    """What of ``q`` is scored: ``(field, stems, None)`` of each text-field term or
+    phrase that is not excluded, and ``(field, (text,), leaf)`` of each wildcard, prefix
+    or fuzzy term (expanded against the index by ``pattern_terms``)."""
+    found: list[tuple[str, tuple[str, ...], wq.Query | None]] = []
 
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
@@ -257,13 +260,55 @@ def scored_leaves(q: wq.Query, reader, cap: int) -> list[tuple[str, tuple[str, .
             elif isinstance(node, wq.Phrase):
                 found.append((field, tuple(node.words), None))
             elif isinstance(node, wq.MultiTerm):
-                terms = itertools.islice(compat.pattern_terms(node, reader), cap)
                 text = getattr(node, "text", None) or str(node)
-                found.append((field, (f"{text}*" if isinstance(node, wq.Prefix) else text,),
-                              tuple((t.decode("utf-8"),) for t in terms)))
+                found.append((field, (f"{text}*" if isinstance(node, wq.Prefix) else text,), node))
             return
         for child in node.children():
             walk(child)
 
     walk(q)
     return found
+
+
+def pattern_terms(reader, patterns, cap: int) -> list[str]:
+    """The terms of the index that the pattern leaves match, at most ``cap`` of each."""
+    found: dict[str, None] = {}
+    for leaf in patterns:
+        for term in itertools.islice(compat.pattern_terms(leaf, reader), cap):
+            found[term.decode("utf-8") if isinstance(term, bytes) else term] = None
+    return list(found)
+
+
+def _leaves(q: wq.Query, excluded: bool = False):
+    """``(leaf, excluded)`` for every leaf of ``q``."""
+    if isinstance(q, wq.Not):
+        yield from _leaves(q.query, not excluded)
+    elif isinstance(q, wq.AndNot):
+        yield from _leaves(q.a, excluded)
+        yield from _leaves(q.b, not excluded)
+    elif q.is_leaf():
+        yield q, excluded
+    else:
+        for child in q.children():
+            yield from _leaves(child, excluded)
+
+
+def _label(leaf: wq.Query) -> str:
+    if isinstance(leaf, wq.Phrase):
+        return '"' + " ".join(leaf.words) + '"'
+    return str(getattr(leaf, "text", leaf))
+
+
+def excluded_words(q: wq.Query) -> tuple[str, ...]:
+    """The words and phrases of text fields that ``q`` excludes (NOT, -word)."""
+    found = [_label(leaf) for leaf, excluded in _leaves(q) if excluded and getattr(leaf, "fieldname", None) in TEXT_FIELDS]
+    return tuple(dict.fromkeys(found))
+
+
+def field_filters(q: wq.Query) -> tuple[str, ...]:
+    """The terms of ``q`` in fields that are not text (``doctor:klein``, ``rating:>=4``)."""
+    found = [
+        ("not " if excluded else "") + str(leaf) for leaf, excluded in _leaves(q)
+        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS
+    ]
+    return tuple(dict.fromkeys(found))

@@ -8,7 +8,6 @@ load on first use, each into an attribute of its own type.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
@@ -39,8 +38,6 @@ class Snapshot:
     """The open Whoosh index of the generation."""
     filter_masks: dict[tuple[str, Any], np.ndarray] = attrs.field(factory=dict, init=False)
     """(filter name, value) -> the documents passing it, filled as filters are used."""
-    idf: dict[str, float] = attrs.field(factory=dict, init=False)
-    """Body stem -> BM25's idf, filled as the planner weighs words."""
     typo_buckets: dict[str, dict[int, list[str]]] = attrs.field(factory=dict, init=False)
     """First letter -> word length -> vocabulary words (typo candidates), by letter as needed."""
 
@@ -123,15 +120,6 @@ class Snapshot:
     def doc_frequency(self, stem: str, field: str = "body") -> int:
         """Documents holding ``stem`` in ``field``."""
         return self.searcher.reader().doc_frequency(field, stem)
-
-    def body_idf(self, stem: str) -> float:
-        """BM25's idf of a body stem (memoised)."""
-        value = self.idf.get(stem)
-        if value is None:
-            documents = max(self.doc_count(), 1)
-            df = self.doc_frequency(stem)
-            value = self.idf[stem] = math.log(1 + (documents - df + 0.5) / (df + 0.5))
-        return value
 
     def typo_candidates(self, word: str, limit: int) -> list[str]:
         """Vocabulary words of 4+ letters that start as ``word`` does and are within
