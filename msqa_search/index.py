@@ -18,19 +18,16 @@ from . import columns as cols
 from . import facets as facets_mod
 from . import search as search_mod
 from . import store
-from .engine import check, documents
+from .engine import documents, verify
 from .engine.generations import LOCK_TIMEOUT
-from .engine.opening import confirm_damage, damage_guard, damaged, open_current, open_generation
-from .engine.schema import SCHEMA_VERSION
+from .engine.opening import confirm_damage, damage_guard, damaged, open_current
 from .engine.snapshot import Snapshot
 from .engine.writer import build_generation, remove_generation, update_generation
 from .errors import (
     AnswerNotFoundError,
     IndexClosedError,
-    MsqaError,
     SearchOptionError,
     ThreadNotFoundError,
-    rebuild_hint,
 )
 from .facets import FACET_SIZE, FACETS
 from .model import Thread
@@ -309,26 +306,7 @@ class SearchIndex:
         """Counts of what the index holds."""
         self.refresh()
         with confirm_damage(self.path, self._snapshot.generation):
-            return self._stats()
-
-    def _stats(self) -> IndexStats:
-        snapshot = self._snapshot
-        searcher, columns = snapshot.searcher, snapshot.columns
-        live = list(searcher.reader().all_doc_ids())
-        distinct = {
-            name: {columns.arrays[name][d] for d in live}
-            for name in ("thread", "doctor", "specialty", "city")
-        }
-        known = {
-            name: len([p for p in places if cols.facet_key(columns.tables[name][p]) != cols.UNKNOWN])
-            for name, places in distinct.items()
-        }
-        return IndexStats(
-            path=str(self.path), threads=len(distinct["thread"]), answers=len(live),
-            doctors=known["doctor"], specialties=known["specialty"], cities=known["city"],
-            schema_version=SCHEMA_VERSION, generation=snapshot.generation.name,
-            segments=len(snapshot.segments),
-        )
+            return verify.stats(self._snapshot)
 
     def check(self) -> list[str]:
         """Read the whole index and verify it, as SQLite's ``PRAGMA integrity_check``.
@@ -342,31 +320,7 @@ class SearchIndex:
             The problems found, one line each; an empty list when the index is sound.
         """
         self.refresh()
-        snapshot = self._snapshot
-        generation = snapshot.generation
-        problems: list[str] = []
-        try:
-            meta = store.read_meta(generation)
-            if not isinstance(meta, dict):
-                raise ValueError("not a record")
-        except (OSError, ValueError, RecursionError) as e:
-            return [f"{store.META} cannot be read ({type(e).__name__}: {e})"]
-        problems += check.file_problems(generation, meta)
-        steps = (
-            lambda: check.segment_problems(generation, snapshot.segments, meta),
-            lambda: documents.check_documents(snapshot.searcher, snapshot.columns.answer_ids),
-            lambda: documents.check_postings(snapshot.searcher),
-            lambda: (snapshot.vocabulary, [])[1],
-        )
-        for step in steps:
-            try:
-                with damage_guard(self.path):
-                    problems += step()
-            except MsqaError as e:
-                problems.append(str(e).split(f". {rebuild_hint(self.path)}")[0])
-            except Exception as e:  # noqa: BLE001 - check() reports whatever it meets
-                problems.append(f"{type(e).__name__}: {e}"[:200])
-        return list(dict.fromkeys(problems))
+        return verify.problems(self._snapshot)
 
     def update(self, threads: Iterable[Thread], *, lock_timeout: float = LOCK_TIMEOUT,
                on_thread: Callable[[Thread], None] | None = None) -> UpdateSummary:

@@ -19,7 +19,7 @@ LAYERS = (
     ("parse", "lexicon"),
     ("stance", "stance_consensus", "stance_cues", "stance_read", "stance_targets", "stance_text"),
     ("engine",),
-    ("query", "suggestions", "facets", "ranking"),
+    ("plan", "query", "suggestions", "facets", "ranking"),
     ("search",),
     ("index", "indexing"),
     ("cli",),

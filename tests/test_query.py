@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from msqa_search import QuerySyntaxError
 from msqa_search.cli import cli
-from msqa_search.query import Alternative, Concept, Lexicon, Plan, plan
+from msqa_search.plan import Alternative, Concept, Lexicon, Plan
+from msqa_search.query import plan
 
 DOCS = 100
 

@@ -7,8 +7,6 @@ import io
 
 import click
 
-import msqa_search as lib
-
 from ..errors import FilterValueError
 from ..model import to_dict
 from . import output
