@@ -26,7 +26,7 @@ from .errors import QuerySyntaxError
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
 from .synonyms import PhraseTable, derived_synonyms
 
-FACETS = ("specialty", "city", "rating", "doctor")
+FACETS = ("specialty", "city", "rating", "doctor", "stance")
 SORTS = ("relevance", "rating", "reviews")
 TEXT_FIELDS = {"title": 2.0, "body": 1.0, "question": 0.5}
 QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rating", "reviews",
