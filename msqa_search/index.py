@@ -37,7 +37,7 @@ from .errors import (
     rebuild_hint,
 )
 from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
-from .search_query import FACETS
+from .search_query import DEFAULT_FACETS, FACETS
 from .index_write import (
     LOCK_TIMEOUT,
     UpdateSummary,
@@ -356,7 +356,7 @@ class SearchIndex:
         min_rating: float | None = None,
         min_reviews: int | None = None,
         sort: str = "relevance",
-        facets: str | Sequence[str] = FACETS,
+        facets: str | Sequence[str] = DEFAULT_FACETS,
         group_by_thread: bool = False,
         synonyms: bool = True,
         snippets: int = 3,
@@ -377,7 +377,7 @@ class SearchIndex:
                 position on any target), or any of several.
             sort: "relevance", "rating" or "reviews".
             facets: the facet counts to return: a name, or several (specialty,
-                city, rating, doctor, stance; by default all).
+                city, rating, doctor, stance; by default all but stance).
             group_by_thread: one hit per thread (its best answer), with each
                 thread's split in ``Results.consensus``.
             synonyms: search medical synonyms and the corpus's misspellings too.

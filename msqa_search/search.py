@@ -23,7 +23,7 @@ from . import index_stance
 from . import search_scores as scores_mod
 from .errors import SearchOptionError
 from .model import Doctor, FacetValue, Hit, Results, from_dict
-from .search_query import FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
+from .search_query import DEFAULT_FACETS, FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
@@ -68,7 +68,7 @@ def search(
     min_rating: float | None = None,
     min_reviews: int | None = None,
     sort: str = "relevance",
-    facets: str | Sequence[str] = FACETS,
+    facets: str | Sequence[str] = DEFAULT_FACETS,
     group_by_thread: bool = False,
     synonyms: bool = True,
     snippets: int = 3,
