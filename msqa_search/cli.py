@@ -26,9 +26,11 @@ from .errors import (
     AnswerNotFoundError, FilterValueError, IndexDamagedError, IndexNotFoundError, MsqaError,
     ThreadNotFoundError, rebuild_hint,
 )
-from .model import Problem, to_dict
+from .model import STANCE_LABELS, Problem, to_dict
 
-FACET_NAMES = ("specialty", "city", "rating", "doctor")
+FACET_NAMES = ("specialty", "city", "rating", "doctor", "stance")
+#: The facets search shows unless --facet names others.
+DEFAULT_FACETS = FACET_NAMES[:4]
 INDEX_ENV = "MSQA_SEARCH_INDEX"
 ROLES = {
     "title": {"bold": True},
@@ -348,8 +350,12 @@ def cli() -> None:
 @click.option("--min-rating", type=click.FloatRange(0, 5), help="Only doctors rated at least this (0-5).")
 @click.option("--min-reviews", type=click.IntRange(0), help="Only doctors with at least this many reviews.")
 @click.option("--sort", type=click.Choice(["relevance", "rating", "reviews"]), default="relevance", show_default=True)
+@click.option("--stance", "stances", multiple=True, type=click.Choice(STANCE_LABELS),
+              help="Only answers taking this stance on the thread's question (on some treatment it names)."
+                   " Repeat for any of several.")
 @click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_NAMES),
-              help="Facet to count (repeatable). Default: all four.")
+              help="Facet to count (repeatable): specialty, city, rating, doctor, stance."
+                   " Default: all but stance.")
 @click.option("--no-facets", is_flag=True, help="Print no facet counts.")
 @click.option("--facets-table", is_flag=True, help="Facets as tables (value, count, bar) instead of one line each.")
 @click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
@@ -363,7 +369,7 @@ def cli() -> None:
 @click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
-def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
+def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, stances, facets,
            no_facets, facets_table, group_by_thread, no_synonyms, snippets, snippet_chars, as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
@@ -390,14 +396,14 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
         raise click.UsageError("--facet and --no-facets cannot be used together")
     text = " ".join(query)
     quiet_facets = no_facets or jsonl or csv_out or count or ids
-    chosen = () if quiet_facets else (facets or FACET_NAMES)
+    chosen = () if quiet_facets else (facets or DEFAULT_FACETS)
     with open_or_build(index_path) as index:
         try:
             results = index.search(
                 text, limit=limit, page=page, specialty=specialty or None, city=city or None,
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
-                snippets=snippets, snippet_chars=snippet_chars,
+                snippets=snippets, snippet_chars=snippet_chars, stance=stances or None,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
@@ -485,8 +491,9 @@ def similar(answer_id, index_path, limit, as_json, color):
 @index_option
 @json_option
 def values(facet, index_path, as_json):
-    """List the values of FACET (specialty, city, rating, doctor) with how many answers
-    have each, most common first: what --specialty, --city and --doctor take.
+    """List the values of FACET (specialty, city, rating, doctor, stance) with how many
+    answers have each, most common first: what --specialty, --city, --doctor and
+    --stance take.
 
     \b
     Example:
@@ -676,7 +683,8 @@ def remove(thread_ids, index_path):
 @color_option
 def show(answer_id, index_path, as_json, color):
     """Show one whole answer (ANSWER_ID), its doctor card and the question it answers;
-    or, given a THREAD_ID, the whole thread.
+    or, given a THREAD_ID, the whole thread: first how its answers split on its
+    question, then each answer with its stance and the sentence that shows it.
 
     \b
     Examples:
@@ -692,11 +700,18 @@ def show(answer_id, index_path, as_json, color):
                 thread, answer = index.thread(answer_id), None
             except ThreadNotFoundError:
                 raise Failure(f"{e}, and no thread has that id") from e
+        consensus = index.consensus(thread.id)
     if as_json:
-        _echo_json({"answer": to_dict(answer), "thread": to_dict(thread)} if answer else {"thread": to_dict(thread)})
+        if answer:
+            stances = [to_dict(s.stance) for s in consensus.stances if s.answer_id == answer.id]
+            _echo_json({"answer": to_dict(answer), "stances": stances, "thread": to_dict(thread)})
+        else:
+            _echo_json({"thread": to_dict(thread), "consensus": to_dict(consensus)})
         return
     style, width, fancy = _styler(_color(color)), _width(), _fancy()
-    lines = present.answer_lines(thread, answer, width, style, fancy) if answer else present.thread_lines(thread, width, style, fancy)
+    lines = (present.answer_lines(thread, answer, width, style, fancy,
+                                  tuple(s.stance for s in consensus.stances if s.answer_id == answer.id)) if answer
+             else present.thread_lines(thread, width, style, fancy, consensus))
     click.echo("\n".join(lines))
 
 

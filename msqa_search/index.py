@@ -24,7 +24,7 @@ import whoosh
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import index_check, search_scores, store
+from . import index_check, index_stance, search_scores, store
 from .errors import (
     AnswerNotFoundError,
     IndexClosedError,
@@ -37,7 +37,7 @@ from .errors import (
     rebuild_hint,
 )
 from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
-from .search_query import FACETS
+from .search_query import DEFAULT_FACETS, FACETS
 from .index_write import (
     LOCK_TIMEOUT,
     UpdateSummary,
@@ -47,7 +47,7 @@ from .index_write import (
     remove_generation,
     update_generation,
 )
-from .model import Answer, Doctor, FacetValue, Results, Thread, ThreadAnswer, from_dict
+from .model import Answer, Consensus, Doctor, FacetValue, Results, Thread, ThreadAnswer, from_dict
 
 _WHOOSH_DIR = os.path.dirname(whoosh.__file__)
 
@@ -356,11 +356,12 @@ class SearchIndex:
         min_rating: float | None = None,
         min_reviews: int | None = None,
         sort: str = "relevance",
-        facets: str | Sequence[str] = FACETS,
+        facets: str | Sequence[str] = DEFAULT_FACETS,
         group_by_thread: bool = False,
         synonyms: bool = True,
         snippets: int = 3,
         snippet_chars: int = 240,
+        stance: str | Sequence[str] | None = None,
     ) -> Results:
         """Search the answers.
 
@@ -371,9 +372,14 @@ class SearchIndex:
                 several (any case; "unknown" for none; a doctor by any part of the name).
             min_rating: keep only doctors rated at least this (0-5).
             min_reviews: keep only doctors with at least this many reviews.
+            stance: keep only answers taking this stance on some target of their
+                thread's question: "for", "against", "conditional" or "unclear" (no
+                position on any target), or any of several.
             sort: "relevance", "rating" or "reviews".
-            facets: the facet counts to return: a name, or several.
-            group_by_thread: one hit per thread (its best answer).
+            facets: the facet counts to return: a name, or several (specialty,
+                city, rating, doctor, stance; by default all but stance).
+            group_by_thread: one hit per thread (its best answer), with each
+                thread's split in ``Results.consensus``.
             synonyms: search medical synonyms and the corpus's misspellings too.
             snippets: highlighted fragments per hit (0: none).
             snippet_chars: about how long each fragment is.
@@ -396,7 +402,7 @@ class SearchIndex:
                 self, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
-                snippet_chars=snippet_chars,
+                snippet_chars=snippet_chars, stance=stance,
             )
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
@@ -416,7 +422,7 @@ class SearchIndex:
         return similar(self, found.answer, limit=limit, facets=facets)
 
     def values(self, facet: str) -> tuple[FacetValue, ...]:
-        """Every value of ``facet`` (specialty, city, rating, doctor) with how many
+        """Every value of ``facet`` (specialty, city, rating, doctor, stance) with how many
         answers have it, most common first.
 
         Raises:
@@ -462,10 +468,54 @@ class SearchIndex:
         with confirm_damage(self.path, self._generation):
             return self._thread(thread_id)
 
-    def _thread(self, thread_id: str) -> Thread:
+    def consensus(self, thread_id: str, question: str | None = None) -> Consensus:
+        """How the answers of thread ``thread_id`` split on its question, per target.
+
+        Args:
+            thread_id: The thread.
+            question: Another question or claim to judge its answers on. By default
+                the thread's own question, whose stances were judged when the thread
+                was indexed: nothing is judged again.
+
+        Returns:
+            The ``Consensus`` that ``thread_consensus`` gives for the thread as
+            indexed (docs/consensus.md).
+
+        Raises:
+            ThreadNotFoundError: no answer of that thread is in the index.
+            SearchOptionError: ``question`` is not a text with a word in it.
+        """
+        if question is not None and (not isinstance(question, str) or not question.strip()):
+            raise SearchOptionError(f"question must be a text with a word in it, not {question!r}")
+        self.refresh()
+        with confirm_damage(self.path, self._generation):
+            if question is None:
+                return self.stored_consensus(thread_id)
+            from .stance_consensus import thread_consensus
+
+            return thread_consensus(self._thread(thread_id), question)
+
+    def stored_consensus(self, thread_id: str) -> Consensus:
+        """The consensus of a thread on its own question, from its stored stances (for
+        the search module; ``consensus`` is the public call)."""
+        docs = self._thread_docs(thread_id)
+        thread = self._thread_from(thread_id, docs)
+        stances = {answer.id: index_stance.loads(f["stances"]) for answer, f in zip(thread.answers, docs)}
+        try:
+            return index_stance.consensus(thread, stances)
+        except ValueError as e:
+            raise damaged(self.path, e) from None
+
+    def _thread_docs(self, thread_id: str) -> list[dict]:
         docs = sorted(self._stored({"thread_id": thread_id}, self.searcher()), key=lambda f: f["position"])
         if not docs:
             raise ThreadNotFoundError(thread_id)
+        return docs
+
+    def _thread(self, thread_id: str) -> Thread:
+        return self._thread_from(thread_id, self._thread_docs(thread_id))
+
+    def _thread_from(self, thread_id: str, docs: list[dict]) -> Thread:
         info = json.loads(docs[0]["thread"])
         answers = [
             Answer(
@@ -595,6 +645,8 @@ class SearchIndex:
             problem = index_check.stored_problem(fields)
             if problem is None and fields["answer_id"] != columns.answer_ids[docnum]:
                 problem = "its stored answer id differs from the columns"
+            if problem is None and index_stance.mask(index_stance.loads(fields["stances"])) != columns.arrays["stance"][docnum]:
+                problem = "its stored stances differ from the columns"
             if problem:
                 return [f"document {docnum}: {problem}"]
         return []

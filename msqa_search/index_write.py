@@ -26,7 +26,7 @@ import attrs
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import index_check, store
+from . import index_check, index_stance, store
 from .errors import IndexProblem
 from .index_schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION, column_row, document, safe_thread
 from .model import Doctor, Thread, from_dict
@@ -74,10 +74,13 @@ class Batch:
     def add(self, thread: Thread) -> None:
         thread = safe_thread(thread)
         self.threads += 1
+        # Judged once, here: a query reads the stored stances and never judges again.
+        stances = index_stance.thread_stances(thread)
         for answer in thread.answers:
-            fields = document(thread, answer)
+            fields = document(thread, answer, stances[answer.id])
             self.writer.add_document(**fields)
-            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor))
+            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor,
+                                          stances[answer.id]))
             text = f"{answer.title} {answer.body} {fields['question']}".lower()
             self.vocabulary.update(set(_WORD.findall(text)))
 
@@ -276,7 +279,8 @@ def _columns_from_segment(ix, segment) -> cols.Columns:
             fields = reader.stored_fields(docnum)
             card = fields.get("card")
             doctor = from_dict(Doctor, json.loads(card)) if card else None
-            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor))
+            stances = index_stance.loads(fields["stances"])
+            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor, stances))
     finally:
         reader.close()
     return builder.build()

@@ -19,10 +19,11 @@ from whoosh import highlight as wh
 from whoosh.scoring import BM25F
 
 from . import index as ix_mod
+from . import index_stance
 from . import search_scores as scores_mod
 from .errors import SearchOptionError
 from .model import Doctor, FacetValue, Hit, Results, from_dict
-from .search_query import FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
+from .search_query import DEFAULT_FACETS, FACETS, SORTS, TEXT_FIELDS, Plan, build_query, stemmed_analyzer, suggest
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
@@ -67,11 +68,12 @@ def search(
     min_rating: float | None = None,
     min_reviews: int | None = None,
     sort: str = "relevance",
-    facets: str | Sequence[str] = FACETS,
+    facets: str | Sequence[str] = DEFAULT_FACETS,
     group_by_thread: bool = False,
     synonyms: bool = True,
     snippets: int = 3,
     snippet_chars: int = 240,
+    stance: str | Sequence[str] | None = None,
 ) -> Results:
     """Search the answers of ``index``.
 
@@ -83,13 +85,16 @@ def search(
             is matched by the full name or any part of it ("klein").
         min_rating: keep only answers whose doctor is rated at least this (0-5).
         min_reviews: keep only answers whose doctor has at least this many reviews.
+        stance: keep only answers taking this stance ("for", "against",
+            "conditional", "unclear"), or any of several, on some target of their
+            thread's question (index_stance.py).
         sort: "relevance", "rating" or "reviews" (highest first; ties by the other
             of rating and reviews, then relevance, then answer id).
         facets: which facet counts to return (a name or several), counted over all
             matches. A facet with a filter on counts as if its own filter were off
             (disjunctive facets; ``Results.filtered`` names them).
         group_by_thread: one hit per thread (its best answer); ``total`` then
-            counts threads.
+            counts threads, and ``Results.consensus`` holds each thread's split.
         synonyms: search medical synonyms and the corpus's misspellings too.
         snippets: how many highlighted fragments each hit carries (0: none).
         snippet_chars: about how long each fragment is, in characters.
@@ -104,7 +109,8 @@ def search(
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
     _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars)
     filters = Filters(
-        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor)},
+        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor),
+                "stance": _values(stance)},
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars)
@@ -190,10 +196,11 @@ def _run(index, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
             _hit(index, searcher, int(d), float(scores[d]), plan, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
-    filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
+        consensus = {hit.thread_id: index.stored_consensus(hit.thread_id) for hit in hits} if group_by_thread else {}
+    filtered = tuple(name for name in ("specialty", "city", "doctor", "stance") if name in parts)
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
                    group_by_thread=group_by_thread, filtered=filtered,
-                   notices=plan.notices)
+                   notices=plan.notices, consensus=consensus)
 
 
 #: How many of an answer's words a "more like this" search looks for.
@@ -311,6 +318,7 @@ def _hit(index, searcher, docnum: int, score: float, plan: Plan, terms: frozense
                               top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),
+        stances=index_stance.loads(fields["stances"]),
     )
 
 

@@ -26,7 +26,9 @@ from .errors import QuerySyntaxError
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
 from .synonyms import PhraseTable, derived_synonyms
 
-FACETS = ("specialty", "city", "rating", "doctor")
+FACETS = ("specialty", "city", "rating", "doctor", "stance")
+#: The facets a search counts unless told which: the stance facet is asked for by name.
+DEFAULT_FACETS = FACETS[:4]
 SORTS = ("relevance", "rating", "reviews")
 TEXT_FIELDS = {"title": 2.0, "body": 1.0, "question": 0.5}
 QUERY_FIELDS = ("title", "body", "question", "doctor", "specialty", "city", "rating", "reviews",

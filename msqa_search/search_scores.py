@@ -18,7 +18,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import _length_byte_cache
 
 from . import columns as cols
-from .errors import FilterValueError
+from . import index_stance
+from .errors import FilterValueError, SearchOptionError
 from .index_schema import length_bytes
 
 #: Byte-encoded field length -> length, as Whoosh decodes it.
@@ -275,7 +276,13 @@ def _filter(index, name: str, value) -> np.ndarray:
     found = index.cache.get(key)
     if found is None:
         vec = vectors(index)
-        if name == "min_rating":
+        if name == "stance":
+            bit = index_stance.LABEL_BITS.get(cols.facet_key(value))
+            if bit is None:
+                raise SearchOptionError(
+                    f"stance must be one of {', '.join(index_stance.LABEL_BITS)}, not {value!r}")
+            found = (vec.columns["stance"] & bit) != 0
+        elif name == "min_rating":
             found = vec.columns["rating100"] >= round(value * 100)
         elif name == "min_reviews":
             found = vec.columns["reviews"] >= value
@@ -290,7 +297,15 @@ def _filter(index, name: str, value) -> np.ndarray:
 
 
 def facet_counts(index, name: str, matched: np.ndarray) -> list[tuple[str, int]]:
-    """Values of facet ``name`` over the ``matched`` documents, by count then value."""
+    """Values of facet ``name`` over the ``matched`` documents, by count then value.
+
+    The stance facet is multi-valued: an answer counts under each of its labels
+    (index_stance.py).
+    """
+    if name == "stance":
+        masks = vectors(index).columns["stance"][matched]
+        found = [(label, int(np.count_nonzero(masks & bit))) for label, bit in index_stance.LABEL_BITS.items()]
+        return sorted((vn for vn in found if vn[1]), key=lambda vn: (-vn[1], vn[0]))
     table = index.columns().tables[name]
     counts = np.bincount(vectors(index).columns[name][matched], minlength=len(table))
     found = [(table[p], int(n)) for p in np.flatnonzero(counts) for n in (counts[p],)]
