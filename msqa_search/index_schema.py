@@ -17,9 +17,10 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from . import columns as cols
 from . import index_pickle
+from .stem_exceptions import stem_exception
 from .model import Answer, Doctor, Thread, to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
 MAX_REVIEWS = 2**31 - 1
@@ -90,7 +91,7 @@ class TextAnalyzer(Analyzer):
             if stemming:
                 term = stems.get(word)
                 if term is None:
-                    term = stems[word] = porter_stem(word)
+                    term = stems[word] = porter_stem(stem_exception(word) or word)
             else:
                 term = word
             out.append((term, m.start(), m.end(), stopped))

@@ -1037,7 +1037,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  1\n"
+            "schema version  2\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
@@ -1048,7 +1048,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 1, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 2, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 

@@ -117,8 +117,8 @@ DAMAGES = {
     "CURRENT points outside": (write_current(b"../../etc\n"), IndexDamagedError),
     "CURRENT names a missing generation": (write_current(b"gen-999999\n"), IndexDamagedError),
     "older schema": (set_schema(0), IndexSchemaError),
-    "newer schema": (set_schema(2), IndexSchemaError),
-    "schema not a number": (set_schema("1"), IndexSchemaError),
+    "newer schema": (set_schema(3), IndexSchemaError),
+    "schema not a number": (set_schema("2"), IndexSchemaError),
     "foreign folder": (foreign_folder, IndexNotFoundError),
 }
 
