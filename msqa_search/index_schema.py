@@ -19,8 +19,10 @@ from . import columns as cols
 from . import index_pickle
 from . import index_stance
 from .model import Answer, Doctor, Stance, Thread, to_dict
+from .stem_exceptions import stem_exception
 
-#: 2: each answer stores its stances, and the columns hold its stance labels.
+#: 2: each answer stores its stances, and the columns hold its stance labels; words
+#: the stemmer splits (breastfed, breastfeeding) share a stem.
 SCHEMA_VERSION = 2
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
@@ -92,7 +94,7 @@ class TextAnalyzer(Analyzer):
             if stemming:
                 term = stems.get(word)
                 if term is None:
-                    term = stems[word] = porter_stem(word)
+                    term = stems[word] = porter_stem(stem_exception(word) or word)
             else:
                 term = word
             out.append((term, m.start(), m.end(), stopped))

@@ -24,6 +24,7 @@ from whoosh.fields import NUMERIC
 from . import index_schema
 from .errors import QuerySyntaxError
 from .spelling import Speller, fuzzy_variants, load_medical_words, max_typos
+from .stem_exceptions import stem_exception
 from .synonyms import PhraseTable, derived_synonyms
 
 FACETS = ("specialty", "city", "rating", "doctor", "stance")
@@ -71,7 +72,7 @@ def stemmed_analyzer():
 def stem(word: str) -> str:
     from whoosh.lang.porter2 import stem as porter2
 
-    return porter2(word)
+    return porter2(stem_exception(word) or word)
 
 
 def query_words(text: str) -> list[Word]:
