@@ -64,7 +64,7 @@ def save_tsv(path: Path, counts: Counter) -> None:
 
 
 def load_tsv(path: Path) -> Counter:
-    """Read it as the index does today (``index_write.load_vocabulary``)."""
+    """Read it as the index does today (``engine.batch.load_vocabulary``)."""
     counts: Counter[str] = Counter()
     for line in path.read_bytes().decode("utf-8").splitlines():
         word, _, n = line.partition("\t")

@@ -3,7 +3,8 @@
 Counting facets by walking postings in Python, or rebuilding a filter's document set on
 every query, is what makes plain Whoosh slow. Instead, each segment gets a small file
 holding, for every document number, the index of its specialty, city, doctor, rating
-band and thread in a table, plus its rating and review count. Facet counts are then a
+band and thread in a table, plus its rating, review count, position and stance labels
+(a bit per label, index_stance.py). Facet counts are then a
 ``numpy.bincount`` over the matching document numbers, and filters cached boolean arrays
 (facets.py, ranking.py).
 
@@ -39,11 +40,12 @@ __all__ = [
     "save",
 ]
 
-FORMAT = 1
+FORMAT = 2
 #: Facets whose values live in a table; the array holds the value's place in it.
 TABLES = ("specialty", "city", "doctor", "rating", "thread")
-#: All arrays, one int per document; -1 stands for "none" in rating and reviews.
-ARRAYS = (*TABLES, "rating100", "reviews", "position")
+#: All arrays, one int per document; -1 stands for "none" in rating and reviews; stance
+#: holds a bit per label the answer takes (index_stance.LABEL_BITS).
+ARRAYS = (*TABLES, "rating100", "reviews", "position", "stance")
 UNKNOWN = "unknown"
 BANDS = ("4.8-5.0", "4.5-4.8", "4.0-4.5", "below 4.0", "unrated")
 
@@ -93,7 +95,7 @@ class ColumnsBuilder:
 
     def add(self, *, answer_id: str, thread_id: str, position: int, specialty: str | None,
             city: str | None, doctor: str | None, rating: float | None,
-            reviews: int | None) -> None:
+            reviews: int | None, stance: int = 0) -> None:
         values = {
             "specialty": specialty, "city": city, "doctor": doctor,
             "rating": rating_band(rating), "thread": thread_id,
@@ -110,6 +112,7 @@ class ColumnsBuilder:
         self._arrays["rating100"].append(-1 if rating is None else round(rating * 100))
         self._arrays["reviews"].append(-1 if reviews is None else min(reviews, 2**31 - 1))
         self._arrays["position"].append(position)
+        self._arrays["stance"].append(stance)
         self._ids.append(answer_id)
 
     @property
@@ -210,7 +213,7 @@ def load(path: Path) -> Columns:
 def _bounds(tables: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
     """The inclusive range each array's values must lie in."""
     bounds = {name: (0, len(tables[name]) - 1) for name in TABLES}
-    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1))
+    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1), stance=(0, 15))
     return bounds
 
 

@@ -8,12 +8,15 @@ import numpy as np
 
 from . import columns as cols
 from .engine.snapshot import Snapshot
-from .errors import FilterValueError
+from . import index_stance
+from .errors import FilterValueError, SearchOptionError
 from .results import Facet, FacetValue
 
-__all__ = ["FACETS", "FACET_SIZE", "combine", "facet", "facet_counts", "filter_mask", "filter_parts", "filter_places", "nearest_values"]
+__all__ = ["DEFAULT_FACETS", "FACETS", "FACET_SIZE", "combine", "facet", "facet_counts", "filter_mask", "filter_parts", "filter_places", "nearest_values"]
 
-FACETS = ("specialty", "city", "rating", "doctor")
+FACETS = ("specialty", "city", "rating", "doctor", "stance")
+#: The facets a search counts unless told which: the stance facet is asked for by name.
+DEFAULT_FACETS = FACETS[:4]
 #: Values a facet returns by default; ``Facet.truncated`` says when there are more.
 FACET_SIZE = 10
 
@@ -104,7 +107,13 @@ def _filter(snapshot: Snapshot, name: str, value) -> np.ndarray:
     found = snapshot.filter_masks.get(key)
     if found is None:
         arrays = snapshot.arrays
-        if name == "min_rating":
+        if name == "stance":
+            bit = index_stance.LABEL_BITS.get(cols.facet_key(value))
+            if bit is None:
+                raise SearchOptionError(
+                    f"stance must be one of {', '.join(index_stance.LABEL_BITS)}, not {value!r}")
+            found = (arrays["stance"] & bit) != 0
+        elif name == "min_rating":
             found = arrays["rating100"] >= round(value * 100)
         elif name == "min_reviews":
             found = arrays["reviews"] >= value
@@ -124,8 +133,14 @@ def facet_counts(snapshot: Snapshot, name: str, matched: np.ndarray, top: int | 
 
     Every value is counted (one pass of numpy over the matches); only the values that
     can be among the first ``top`` are sorted, so a facet of thousands of doctors costs
-    little more than one of five rating bands.
+    little more than one of five rating bands. The stance facet is multi-valued: an
+    answer counts under each of its labels (index_stance.py).
     """
+    if name == "stance":
+        masks = snapshot.arrays["stance"][matched]
+        found = [(label, int(np.count_nonzero(masks & bit))) for label, bit in index_stance.LABEL_BITS.items()]
+        found = sorted((vn for vn in found if vn[1]), key=lambda vn: (-vn[1], vn[0]))
+        return found if top is None else found[:top]
     table = snapshot.columns.tables[name]
     counts = np.bincount(snapshot.arrays[name][matched], minlength=len(table))
     places = np.flatnonzero(counts)

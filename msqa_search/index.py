@@ -17,7 +17,7 @@ import numpy as np
 from . import columns as cols
 from . import facets as facets_mod
 from . import search as search_mod
-from . import store
+from . import index_stance, store
 from .engine import documents, verify
 from .engine.generations import LOCK_TIMEOUT
 from .engine.opening import confirm_damage, damage_guard, damaged, open_current
@@ -29,8 +29,8 @@ from .errors import (
     SearchOptionError,
     ThreadNotFoundError,
 )
-from .facets import FACET_SIZE, FACETS
-from .model import Thread
+from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
+from .model import Consensus, Thread
 from .results import FacetValue, IndexStats, Results, ThreadAnswer, UpdateSummary
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
@@ -158,12 +158,13 @@ class SearchIndex:
         min_rating: float | None = None,
         min_reviews: int | None = None,
         sort: str = "relevance",
-        facets: str | Sequence[str] = FACETS,
+        facets: str | Sequence[str] = DEFAULT_FACETS,
         group_by_thread: bool = False,
         synonyms: bool = True,
         snippets: int = 3,
         snippet_chars: int = 240,
         facet_size: int | None = FACET_SIZE,
+        stance: str | Sequence[str] | None = None,
     ) -> Results:
         """Search the answers.
 
@@ -174,9 +175,14 @@ class SearchIndex:
                 several (any case; "unknown" for none; a doctor by any part of the name).
             min_rating: keep only doctors rated at least this (0-5).
             min_reviews: keep only doctors with at least this many reviews.
+            stance: keep only answers taking this stance on some target of their
+                thread's question: "for", "against", "conditional" or "unclear" (no
+                position on any target), or any of several.
             sort: "relevance", "rating" or "reviews".
-            facets: the facet counts to return: a name, or several.
-            group_by_thread: one hit per thread (its best answer).
+            facets: the facet counts to return: a name, or several (specialty,
+                city, rating, doctor, stance; by default all but stance).
+            group_by_thread: one hit per thread (its best answer), with each
+                thread's split in ``Results.consensus``.
             synonyms: search medical synonyms and the corpus's misspellings too.
             snippets: highlighted fragments per hit (0: none).
             snippet_chars: about how long each fragment is.
@@ -201,7 +207,7 @@ class SearchIndex:
                 snapshot, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
-                snippet_chars=snippet_chars, facet_size=facet_size,
+                snippet_chars=snippet_chars, facet_size=facet_size, stance=stance,
             )
 
     def explain(self, query: str, *, synonyms: bool = True) -> str:
@@ -232,7 +238,7 @@ class SearchIndex:
         return search_mod.similar(self._snapshot, found.answer, limit=limit, facets=facets)
 
     def values(self, facet: str) -> tuple[FacetValue, ...]:
-        """Every value of ``facet`` (specialty, city, rating, doctor) with how many
+        """Every value of ``facet`` (specialty, city, rating, doctor, stance) with how many
         answers have it, most common first.
 
         Raises:
@@ -276,6 +282,31 @@ class SearchIndex:
         self.refresh()
         with confirm_damage(self.path, self._snapshot.generation):
             return self._thread(thread_id)
+
+    def consensus(self, thread_id: str, question: str | None = None) -> Consensus:
+        """How the answers of thread ``thread_id`` split on its question, per target.
+
+        Args:
+            thread_id: The thread.
+            question: Another question or claim to judge its answers on. By default
+                the thread's own question, whose stances were judged when the thread
+                was indexed: nothing is judged again.
+
+        Returns:
+            The ``Consensus`` that ``thread_consensus`` gives for the thread as
+            indexed (docs/consensus.md).
+
+        Raises:
+            ThreadNotFoundError: no answer of that thread is in the index.
+            SearchOptionError: ``question`` is not a text with a word in it.
+        """
+        if question is not None and (not isinstance(question, str) or not question.strip()):
+            raise SearchOptionError(f"question must be a text with a word in it, not {question!r}")
+        self.refresh()
+        with confirm_damage(self.path, self._snapshot.generation):
+            if question is None:
+                return documents.stored_consensus(self._snapshot.root, self._snapshot.searcher, thread_id)
+            return index_stance.judge(self._thread(thread_id), question)
 
     def _thread(self, thread_id: str) -> Thread:
         docs = documents.stored_by(self.path, self._snapshot.searcher, "thread_id", thread_id)

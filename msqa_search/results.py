@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from .model import Answer, Doctor, Problem, Thread
+from .model import Answer, Consensus, Doctor, Problem, Stance, Thread
 
 __all__ = [
     "Facet",
@@ -59,6 +59,9 @@ class Hit:
     """With ``group_by_thread``: how many answers of this thread matched."""
     cut: bool = False
     """True when the page copy stops inside this answer (``Answer.cut``)."""
+    stances: tuple[Stance, ...] = attrs.field(default=(), converter=tuple)
+    """The answer's stance on each target of its thread's question, in target order
+    (judged when the thread was indexed)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -83,12 +86,15 @@ class Results:
     elapsed: float = 0.0
     """Seconds spent searching."""
     filtered: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    """Facets with a filter on (specialty, city, doctor). Each of them is counted as if
+    """Facets with a filter on (specialty, city, doctor, stance). Each of them is counted as if
     its own filter were off, so that it shows the other values one could pick too
     (disjunctive facets); the other facets count the filtered matches."""
     notices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     """What was not searched as typed, e.g. a wildcard or range capped at
     MAX_EXPANSIONS terms (query.py)."""
+    consensus: dict[str, Consensus] = attrs.field(factory=dict)
+    """With ``group_by_thread``: thread id -> how its answers split on its question,
+    for the threads of this page (from the stances stored at index time)."""
 
     def __len__(self) -> int:
         """The number of hits on this page (``total`` counts all matches)."""

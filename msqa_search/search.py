@@ -15,21 +15,20 @@ import attrs
 import numpy as np
 
 from . import facets as facets_mod
-from . import ranking
+from . import index_stance, ranking
+from . import query as query_mod
 from .engine import documents
 from .engine.analysis import stemmed_analyzer
-from .engine.expert import expand_patterns
+from .engine.expert import cap_expansions, expand_patterns, highlight_plan
 from .engine.highlight import highlights
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
-from .facets import FACET_SIZE, FACETS
-from .results import Facet, Hit, Results
-from . import query as query_mod
-from .engine.expert import cap_expansions, highlight_plan
+from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
 from .query import Alternative, Concept, Plan
-from .suggestions import suggest
 from .ranking import SORTS
+from .results import Facet, Hit, Results
+from .suggestions import suggest
 
 __all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "plan_query", "search", "similar", "telling_words"]
 
@@ -74,12 +73,13 @@ def search(
     min_rating: float | None = None,
     min_reviews: int | None = None,
     sort: str = "relevance",
-    facets: str | Sequence[str] = FACETS,
+    facets: str | Sequence[str] = DEFAULT_FACETS,
     group_by_thread: bool = False,
     synonyms: bool = True,
     snippets: int = 3,
     snippet_chars: int = 240,
     facet_size: int | None = FACET_SIZE,
+    stance: str | Sequence[str] | None = None,
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -91,13 +91,16 @@ def search(
             is matched by the full name or any part of it ("klein").
         min_rating: keep only answers whose doctor is rated at least this (0-5).
         min_reviews: keep only answers whose doctor has at least this many reviews.
+        stance: keep only answers taking this stance ("for", "against",
+            "conditional", "unclear"), or any of several, on some target of their
+            thread's question (index_stance.py).
         sort: "relevance", "rating" or "reviews" (highest first; ties by the other
             of rating and reviews, then relevance, then answer id).
         facets: which facet counts to return (a name or several), counted over all
             matches. A facet with a filter on counts as if its own filter were off
             (disjunctive facets; ``Results.filtered`` names them).
         group_by_thread: one hit per thread (its best answer); ``total`` then
-            counts threads.
+            counts threads, and ``Results.consensus`` holds each thread's split.
         synonyms: search medical synonyms and the corpus's misspellings too.
         snippets: how many highlighted fragments each hit carries (0: none).
         snippet_chars: about how long each fragment is, in characters.
@@ -114,7 +117,8 @@ def search(
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
     _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars, facet_size)
     filters = Filters(
-        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor)},
+        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor),
+                "stance": _values(stance)},
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
@@ -216,10 +220,13 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             _hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape)
             for d in ranked[(page - 1) * limit : wanted]
         )
-    filtered = tuple(name for name in ("specialty", "city", "doctor") if name in parts)
+        consensus = {
+            hit.thread_id: documents.stored_consensus(snapshot.root, snapshot.searcher, hit.thread_id) for hit in hits
+        } if group_by_thread else {}
+    filtered = tuple(name for name in ("specialty", "city", "doctor", "stance") if name in parts)
     return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
                    group_by_thread=group_by_thread, filtered=filtered,
-                   notices=tuple(notices))
+                   notices=tuple(notices), consensus=consensus)
 
 
 #: How many of an answer's words a "more like this" search looks for.
@@ -300,4 +307,5 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, term
                               top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),
+        stances=index_stance.loads(fields["stances"]),
     )

@@ -76,6 +76,9 @@ class CueLexicon:
     _stemmed: list[CueLexicon] = attrs.field(
         init=False, factory=list, repr=False, eq=False, hash=False
     )
+    _merged: dict[tuple[str, ...], dict] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False, hash=False
+    )
 
     @_by_first.default
     def _index(self) -> dict[str, dict[str, list[Cue]]]:
@@ -120,23 +123,38 @@ class CueLexicon:
         Returns:
             The matches in order.
         """
-        tables = [self._by_first.get(kind, {}) for kind in kinds]
+        table = self._merged_table(tuple(kinds))
         found = []
-        i = 0
-        while i < len(words):
-            best: Cue | None = None
-            for table in tables:
-                for cue in table.get(words[i], ()):
-                    n = len(cue.phrase)
-                    if (best is None or n > len(best.phrase)) and tuple(words[i : i + n]) == cue.phrase:
-                        best = cue
-                        break
-            if best is None:
-                i += 1
-                continue
-            found.append(Match(cue=best, start=i, end=i + len(best.phrase)))
-            i += len(best.phrase)
+        end = 0
+        # Only the words that start some cue are tried (most words start none).
+        for i in [i for i, word in enumerate(words) if word in table]:
+            if i < end:
+                continue  # inside the cue found last
+            for n, by_phrase in table[words[i]]:
+                cue = by_phrase.get(tuple(words[i : i + n]))
+                if cue is not None:
+                    found.append(Match(cue=cue, start=i, end=i + n))
+                    end = i + n
+                    break
         return found
+
+    def _merged_table(self, kinds: tuple[str, ...]) -> dict[str, list[tuple[int, dict[tuple[str, ...], Cue]]]]:
+        """First word -> for each length of cue starting with it, longest first, the
+        cues of ``kinds`` of that length by phrase. Where two kinds have the same
+        phrase, the kind listed first in ``kinds`` has it. One lookup per word and
+        length instead of one per kind and cue; built once per combination of kinds
+        (reading spends most of its time in ``find``)."""
+        table = self._merged.get(kinds)
+        if table is None:
+            lengths: dict[str, dict[int, dict[tuple[str, ...], Cue]]] = {}
+            for kind in kinds:
+                for word, bucket in self._by_first.get(kind, {}).items():
+                    by_length = lengths.setdefault(word, {})
+                    for cue in bucket:
+                        by_length.setdefault(len(cue.phrase), {}).setdefault(cue.phrase, cue)
+            table = {word: sorted(by_length.items(), reverse=True) for word, by_length in lengths.items()}
+            self._merged[kinds] = table
+        return table
 
 
 def parse_cues(text: str, *, source: str = "<text>") -> CueLexicon:

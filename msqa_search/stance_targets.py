@@ -30,13 +30,28 @@ class ConceptTable:
     """Concept -> itself, its kinds (rules downward) and what it is a kind of (upward)."""
     nontarget: frozenset[Phrase]
     longest: int
+    _starts: dict[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    """First word -> the longest phrase starting with it."""
+
+    @_starts.default
+    def _first_words(self) -> dict[str, int]:
+        starts: dict[str, int] = {}
+        for phrase in self.concept_of:
+            if phrase:
+                starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+        return starts
 
     def find(self, words: Sequence[str]) -> list[Phrase]:
         """The concepts named in a text's words (from ``phrase_words``), in order."""
         found = []
+        starts = self._starts
         i = 0
         while i < len(words):
-            for end in range(min(len(words), i + self.longest), i, -1):
+            longest = starts.get(words[i])
+            if longest is None:  # no phrase starts with this word
+                i += 1
+                continue
+            for end in range(min(len(words), i + longest), i, -1):
                 concept = self.concept_of.get(tuple(words[i:end]))
                 if concept is not None:
                     found.append(concept)

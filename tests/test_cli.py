@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import msqa_search
-from msqa_search import build_index, read_thread, read_threads, to_dict
+from msqa_search import build_index, read_thread, read_threads, thread_consensus, to_dict
 from msqa_search.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMMANDS = ("search", "index", "show", "stats", "parse", "values", "similar", "remove")
 RESULT_KEYS = {
     "query", "total", "hits", "facets", "suggestion", "searched", "page", "limit",
-    "group_by_thread", "elapsed", "filtered", "notices",
+    "group_by_thread", "elapsed", "filtered", "notices", "consensus",
 }
 HIT_KEYS = {
     "answer_id", "thread_id", "thread_title", "position", "title", "body", "doctor",
-    "score", "highlights", "thread_hits", "cut",
+    "score", "highlights", "thread_hits", "cut", "stances",
 }
 DOCTOR_KEYS = {"name", "credentials", "city", "specialty", "rating", "reviews", "badges"}
 
@@ -689,10 +689,11 @@ class TestSearchExitCodes:
             (["--page", "0"], "Error: Invalid value for '--page': 0 is not in the range x>=1."),
             (["--min-rating", "6"], "Error: Invalid value for '--min-rating': 6.0 is not in the range 0<=x<=5."),
             (["--sort", "date"], "Error: Invalid value for '--sort': 'date' is not one of 'relevance', 'rating', 'reviews'."),
-            (["--facet", "price"], "Error: Invalid value for '--facet': 'price' is not one of 'specialty', 'city', 'rating', 'doctor'."),
+            (["--facet", "price"], "Error: Invalid value for '--facet': 'price' is not one of 'specialty', 'city', 'rating', 'doctor', 'stance'."),
+            (["--stance", "maybe"], "Error: Invalid value for '--stance': 'maybe' is not one of 'for', 'against', 'conditional', 'unclear'."),
             (["--frobnicate"], "Error: No such option '--frobnicate'."),
         ],
-        ids=["limit-0", "limit-text", "page-0", "min-rating-6", "sort", "facet", "unknown-option"],
+        ids=["limit-0", "limit-text", "page-0", "min-rating-6", "sort", "facet", "stance", "unknown-option"],
     )
     def test_bad_option_value(self, run, args, message):
         """A bad option value: click's usage lines, one error line, exit 2."""
@@ -980,6 +981,9 @@ class TestIndex:
 SHOWN = """\
 Cosmetic Botox in MS patients  [000_19f0a23f49198bfd#6]
 Edwin Ishoo, MD · Facial Plastic Surgeon · Cambridge · ★ 4.4 (20 reviews)
+Botox: only if cleared by a neurologist — “In my practice, diagnosis of MS is an
+absolute contraindication to use of Botox for cosmetic purposes unless the
+patient's neurologist clears them for the treatment.”
 
 In my practice, diagnosis of MS is an absolute contraindication to use of Botox
 for cosmetic purposes unless the patient's neurologist clears them for the
@@ -993,19 +997,22 @@ Question  [000_19f0a23f49198bfd] 9 answers
 
 class TestShow:
     def test_text(self, run):
-        """show prints the answer's title, id, doctor card, body and the question."""
+        """show prints the answer's title, id, doctor card, its stance with the sentence
+        that shows it, the body and the question."""
         result = run("show", "000_19f0a23f49198bfd#6")
 
         assert 0 == result.exit_code
         assert SHOWN == result.stdout
 
     def test_json(self, run):
-        """show --json prints the answer and its thread as records."""
+        """show --json prints the answer, its stances and its thread as records."""
         result = run("show", "000_19f0a23f49198bfd#6", "--json")
         data = json.loads(result.stdout)
         thread = read_thread(SEED_000)
+        stances = [to_dict(s.stance) for s in thread_consensus(thread).stances if s.answer_id == thread.answers[5].id]
 
-        assert {"answer", "thread"} == set(data)
+        assert {"answer", "stances", "thread"} == set(data)
+        assert stances == data["stances"]
         assert to_dict(thread.answers[5]) == data["answer"]
         assert to_dict(thread)["answers"] == data["thread"]["answers"]
         assert ("000_19f0a23f49198bfd", str(SEED_000)) == (data["thread"]["id"], data["thread"]["source"])
@@ -1041,7 +1048,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  1\n"
+            "schema version  2\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
@@ -1052,7 +1059,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 1, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 2, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 
@@ -1539,10 +1546,12 @@ class TestShowThread:
         assert "unsigned answer" in text and max(map(len, lines)) <= 80
 
     def test_whole_thread_json(self, run):
-        """show THREAD_ID --json prints the thread record."""
+        """show THREAD_ID --json prints the thread record and its consensus."""
         data = json.loads(run("show", SEED_B_ID, "--json").stdout)
+        thread = read_thread(SEED_001)
 
-        assert (["thread"], 7) == (list(data), len(data["thread"]["answers"]))
+        assert (["thread", "consensus"], 7, to_dict(thread_consensus(thread))) == (
+            list(data), len(data["thread"]["answers"]), data["consensus"])
 
 
 class TestSimilar:

@@ -35,6 +35,7 @@ from msqa_search import (
     open_index,
 )
 from msqa_search.index import IndexStats, UpdateSummary
+from msqa_search.engine.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -65,7 +66,7 @@ def expected_counts(threads) -> tuple:
         len({d.name for d in doctors if d.name}),
         len({d.specialty.casefold() for d in doctors if d.specialty}),
         len({d.city.casefold() for d in doctors if d.city}),
-        1,
+        SCHEMA_VERSION,
     )
 
 
@@ -109,7 +110,7 @@ class TestBuildIndex:
             doctors=len({c["name"] for c in cards if c["name"]}),
             specialties=len({c["specialty"] for c in cards if c["specialty"]}),
             cities=len({c["city"] for c in cards if c["city"]}),
-            schema_version=1,
+            schema_version=SCHEMA_VERSION,
             generation="gen-000001",
             segments=1,
         ) == seed_index.stats()
@@ -161,7 +162,7 @@ class TestBuildIndex:
     def test_empty_iterable(self, build, tmp_path):
         """An index of no threads is valid and empty."""
         index = build([], tmp_path / "index")
-        assert (0, 0, 0, 0, 0, 1) == counts(index.stats())
+        assert (0, 0, 0, 0, 0, SCHEMA_VERSION) == counts(index.stats())
         assert 0 == index.search("botox").total
 
     def test_builds_beside_foreign_files(self, tmp_path, threads, checksums):
@@ -230,14 +231,14 @@ class TestOpenIndex:
     def test_other_schema_version(self, index_copy):
         """An index written by another schema version raises IndexSchemaError."""
         meta = generation_of(index_copy) / "msqa-index.json"
-        meta.write_text('{"schema": 2, "written": 0}\n', encoding="utf-8")
+        meta.write_text('{"schema": 1, "written": 0}\n', encoding="utf-8")
         with pytest.raises(IndexSchemaError) as info:
             open_index(index_copy)
         assert (
-            f"the index at {index_copy} was written with schema version 2; this version of"
-            f" msqa_search reads version 1. {hint(index_copy)}",
-            2,
+            f"the index at {index_copy} was written with schema version 1; this version of"
+            f" msqa_search reads version 2. {hint(index_copy)}",
             1,
+            2,
             str(index_copy),
         ) == (str(info.value), info.value.found, info.value.expected, info.value.path)
 

@@ -17,7 +17,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 LAYERS = (
     ("model", "results", "errors", "columns", "store", "samples"),
     ("parse", "lexicon"),
-    ("stance", "stance_consensus", "stance_cues", "stance_read", "stance_targets", "stance_text"),
+    ("stance", "stance_consensus", "stance_cues", "stance_read", "stance_targets", "stance_text", "index_stance"),
     ("engine",),
     ("plan", "query", "suggestions", "facets", "ranking"),
     ("search",),
@@ -25,6 +25,10 @@ LAYERS = (
     ("cli",),
     ("__init__", "__main__"),
 )
+#: Imports inside functions that load a heavy module on first use, for start-up speed (a
+#: search never judges an answer, so it need not load the stance modules); none of them
+#: stands in for a module-level import that would close a cycle.
+LAZY_IMPORTS = frozenset({("msqa_search.index_stance", "msqa_search.stance_consensus")})
 #: Modules that have no ``__all__`` yet (the stance modules gain theirs with their next change).
 WITHOUT_ALL = frozenset({"stance", "stance_consensus", "stance_cues", "stance_read", "stance_targets", "stance_text"})
 
@@ -170,10 +174,11 @@ class TestImports:
         assert [] == cycles
 
     def test_no_package_import_inside_functions(self):
-        """No function imports a module of the package (the way to dodge a cycle)."""
+        """No function imports a module of the package (the way to dodge a cycle), but
+        for the few listed in LAZY_IMPORTS."""
         found = [
             f"{where(p, line)} {name}" for p in MODULES for name, line in imports(p, module_level=False)
-            if known(name)
+            if known(name) and (full_name(p), known(name)) not in LAZY_IMPORTS
         ]
         assert [] == found
 

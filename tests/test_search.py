@@ -24,6 +24,7 @@ from msqa_search import (
     SearchOptionError,
     build_index,
     from_dict,
+    thread_consensus,
 )
 from msqa_search.facets import FACET_SIZE
 
@@ -588,10 +589,12 @@ class TestDeterminism:
 
 class TestHits:
     def test_hit_record(self, seed_index, threads_by_id):
-        """A hit carries the answer, its thread title and the doctor's card."""
+        """A hit carries the answer, its thread title, the doctor's card and the
+        answer's stances as thread_consensus judges them."""
         thread = threads_by_id[SEED_A]
         answer = thread.answers[1]
         (hit,) = seed_index.search("spasticity").hits
+        stances = tuple(s.stance for s in thread_consensus(thread).stances if s.answer_id == answer.id)
         assert attrs.evolve(hit, score=0.0, highlights=()) == Hit(
             answer_id=answer.id,
             thread_id=thread.id,
@@ -601,6 +604,7 @@ class TestHits:
             body=answer.body,
             doctor=answer.doctor,
             score=0.0,
+            stances=stances,
         )
 
     def test_results_record(self, seed_index):
@@ -849,7 +853,7 @@ class TestOptionErrors:
             ({"sort": "date"}, "sort must be one of relevance, rating, reviews, not 'date'"),
             (
                 {"facets": ("city", "colour")},
-                "unknown facet 'colour'; facets are specialty, city, rating, doctor",
+                "unknown facet 'colour'; facets are specialty, city, rating, doctor, stance",
             ),
         ],
     )

@@ -24,6 +24,7 @@ from .terminal import OUTPUT_ERRORS, echo_err, fail, forgiving_streams, json_err
 
 __all__ = [
     "CONSOLE",
+    "DEFAULT_FACETS",
     "FACET_NAMES",
     "INDEX_ENV",
     "Failure",
@@ -40,7 +41,9 @@ __all__ = [
     "sample_files",
 ]
 
-FACET_NAMES = ("specialty", "city", "rating", "doctor")
+FACET_NAMES = ("specialty", "city", "rating", "doctor", "stance")
+#: The facets search shows unless --facet names others.
+DEFAULT_FACETS = FACET_NAMES[:4]
 INDEX_ENV = "MSQA_SEARCH_INDEX"
 #: Options every command that has them takes before or after the command's name.
 GLOBAL_OPTIONS = {"--index": True, "--json": False, "--color": False, "--no-color": False}

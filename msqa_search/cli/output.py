@@ -12,11 +12,12 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from ..model import Answer, Doctor, Thread
+from ..model import Answer, Consensus, Doctor, Stance, Thread
 from ..results import Hit, Results
 
 __all__ = [
     "CUT_MARK",
+    "LABEL_WORDS",
     "Style",
     "answer_lines",
     "bar",
@@ -31,6 +32,7 @@ __all__ = [
     "results_lines",
     "safe",
     "snippet_lines",
+    "stance_lines",
     "summary",
     "thread_lines",
     "title_lines",
@@ -178,8 +180,10 @@ def title_lines(head: str, title: str, answer_id: str, width: int, style: Style,
     return lines
 
 
-def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> list[str]:
-    """One hit: rank and title, doctor card, question, then its snippets."""
+def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool,
+              split: str | None = None) -> list[str]:
+    """One hit: rank and title, doctor card, question, the thread's ``split`` (when
+    given), then its snippets."""
     head = f"{rank:>2}. "
     lines = title_lines(head, hit.title or "(untitled answer)", hit.answer_id, width, style, hit.cut)
     indent = " " * len(head)
@@ -190,6 +194,8 @@ def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool) -> lis
         lines.append(indent + style(f"+{more} in this thread", "dim"))
     question = f"Q: {safe(hit.thread_title)}" if hit.thread_title else "Q: (untitled question)"
     lines.extend(style(x, "question") for x in _wrap(question, width, indent))
+    if split:
+        lines.extend(style(x, "summary") for x in _wrap(f"Split: {safe(split)}", width, indent))
     for fragment in hit.highlights:
         lines.extend(snippet_lines(fragment, width, indent, style, fancy))
     return lines
@@ -269,7 +275,8 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool, *, ta
     lines: list[str] = []
     first = (results.page - 1) * results.limit + 1
     for rank, hit in enumerate(results.hits, start=first):
-        lines.extend(hit_lines(rank, hit, width, style, fancy))
+        consensus = results.consensus.get(hit.thread_id)
+        lines.extend(hit_lines(rank, hit, width, style, fancy, consensus.summary if consensus else None))
         lines.append("")
     lines.extend(style(x, "summary") for x in _wrap(summary(results), width, ""))
     if tables:
@@ -301,11 +308,15 @@ def _paragraphs(text: str, width: int, indent: str) -> list[str]:
     return lines
 
 
-def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool) -> list[str]:
-    """An answer in full with its doctor card and the question it answers."""
+def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool,
+                 stances: Sequence[Stance] = ()) -> list[str]:
+    """An answer in full with its doctor card, its ``stances`` on the thread's question,
+    and the question it answers."""
     lines = title_lines("", answer.title or "(untitled answer)", answer.id, width, style, answer.cut)
     lines.extend(style(x, "doctor") for x in _joined_lines(doctor_parts(answer.doctor, fancy=fancy),
                                                           " · " if fancy else " | ", width, ""))
+    for stance in stances:
+        lines.extend(stance_lines(stance, width, "", style, fancy))
     lines.append("")
     lines.extend(_paragraphs(answer.body, width, ""))
     lines.append("")
@@ -317,10 +328,45 @@ def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy
     return lines
 
 
-def thread_lines(thread: Thread, width: int, style: Style, fancy: bool) -> list[str]:
-    """A whole thread: the question, then every answer with its doctor card."""
+#: How each stance label reads in text (docs/consensus.md).
+LABEL_WORDS = {"for": "yes", "against": "no", "conditional": "only if", "unclear": "no position"}
+
+
+def stance_lines(stance: Stance, width: int, indent: str, style: Style, fancy: bool) -> list[str]:
+    """``Botox: no - "the sentence that says so"``, the sentence highlighted."""
+    name = safe(stance.target[:1].upper() + stance.target[1:]) if stance.target else "The question"
+    word = LABEL_WORDS[stance.label]
+    if stance.label == "conditional" and stance.condition:
+        word = f"only if cleared by {'an' if stance.condition[:1] in 'aeiou' else 'a'} {safe(stance.condition)}"
+    head = f"{name}: {word}"
+    if stance.evidence is None:
+        return [indent + style(head, "summary")]
+    dash, (left, right) = (" — ", "“”") if fancy else (" - ", '""')
+    text = f"{head}{dash}{left}{safe(stance.evidence)}{right}"
+    wrapped = _wrap(text, width, indent)
+    # The head in bold, the quoted sentence highlighted, line by line as wrapped.
+    out = []
+    for i, line in enumerate(wrapped):
+        body = line[len(indent):]
+        if i == 0 and body.startswith(head):
+            out.append(indent + style(head, "summary") + style(body[len(head):], "match"))
+        else:
+            out.append(indent + style(body, "match"))
+    return out
+
+
+def thread_lines(thread: Thread, width: int, style: Style, fancy: bool,
+                 consensus: Consensus | None = None) -> list[str]:
+    """A whole thread: the question, how its answers split (with ``consensus``), then
+    every answer with its doctor card, its stance on each target and its text."""
     lines = title_lines("", thread.title or "(untitled question)", thread.id, width, style)
     lines.append(style(plural(len(thread.answers), "answer"), "dim"))
+    stances: dict[str, list[Stance]] = {}
+    if consensus is not None:
+        lines.extend(style(x, "summary") for part in consensus.summary.split("; ")
+                     for x in _wrap(safe(part), width, ""))
+        for item in consensus.stances:
+            stances.setdefault(item.answer_id, []).append(item.stance)
     if thread.body:
         lines.append("")
         lines.extend(_paragraphs(thread.body, width, ""))
@@ -331,6 +377,8 @@ def thread_lines(thread: Thread, width: int, style: Style, fancy: bool) -> list[
         lines.extend(title_lines(head, answer.title or "(untitled answer)", answer.id, width, style, answer.cut))
         lines.extend(indent + style(x[len(indent):], "doctor") for x in _joined_lines(
             doctor_parts(answer.doctor, fancy=fancy), " · " if fancy else " | ", width, indent))
+        for stance in stances.get(answer.id, ()):
+            lines.extend(stance_lines(stance, width, indent, style, fancy))
         lines.append("")
         lines.extend(_paragraphs(answer.body, width, indent))
     return lines

@@ -8,9 +8,9 @@ import io
 import click
 
 from ..errors import FilterValueError
-from ..model import to_dict
+from ..model import STANCE_LABELS, to_dict
 from . import output
-from .app import FACET_NAMES, Failure, cli, color_option, complete_values, index_option, json_option, open_or_build
+from .app import DEFAULT_FACETS, FACET_NAMES, Failure, cli, color_option, complete_values, index_option, json_option, open_or_build
 from .terminal import color_on, dumps, echo, echo_err, echo_json, unicode_ok, styler, terminal_width
 
 __all__ = ["CSV_COLUMNS", "MODES", "MODE_FLAGS", "search", "similar", "values"]
@@ -34,8 +34,12 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--min-rating", type=click.FloatRange(0, 5), help="Only doctors rated at least this (0-5).")
 @click.option("--min-reviews", type=click.IntRange(0), help="Only doctors with at least this many reviews.")
 @click.option("--sort", type=click.Choice(["relevance", "rating", "reviews"]), default="relevance", show_default=True)
+@click.option("--stance", "stances", multiple=True, type=click.Choice(STANCE_LABELS),
+              help="Only answers taking this stance on the thread's question (on some treatment it names)."
+                   " Repeat for any of several.")
 @click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_NAMES),
-              help="Facet to count (repeatable). Default: all four.")
+              help="Facet to count (repeatable): specialty, city, rating, doctor, stance."
+                   " Default: all but stance.")
 @click.option("--no-facets", is_flag=True, help="Print no facet counts.")
 @click.option("--facet-size", default=10, show_default=True, type=click.IntRange(1, 100000),
               help="Values per facet, most common first.")
@@ -52,7 +56,7 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
-def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, facets,
+def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, stances, facets,
            no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, snippets, snippet_chars, as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
@@ -85,7 +89,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
             click.echo(output.safe(index.explain(text, synonyms=not no_synonyms), lines=True))
         return
     quiet_facets = no_facets or jsonl or csv_out or count or ids
-    chosen = () if quiet_facets else (facets or FACET_NAMES)
+    chosen = () if quiet_facets else (facets or DEFAULT_FACETS)
     with open_or_build(index_path) as index:
         try:
             results = index.search(
@@ -93,6 +97,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
                 snippets=snippets, snippet_chars=snippet_chars, facet_size=facet_size,
+                stance=stances or None,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
@@ -180,8 +185,9 @@ def similar(answer_id, index_path, limit, as_json, color):
 @index_option
 @json_option
 def values(facet, index_path, as_json):
-    """List the values of FACET (specialty, city, rating, doctor) with how many answers
-    have each, most common first: what --specialty, --city and --doctor take.
+    """List the values of FACET (specialty, city, rating, doctor, stance) with how many
+    answers have each, most common first: what --specialty, --city, --doctor and
+    --stance take.
 
     \b
     Example:

@@ -24,7 +24,8 @@ __all__ = ["check", "parse", "show", "stats"]
 @color_option
 def show(answer_id, index_path, as_json, color):
     """Show one whole answer (ANSWER_ID), its doctor card and the question it answers;
-    or, given a THREAD_ID, the whole thread.
+    or, given a THREAD_ID, the whole thread: first how its answers split on its
+    question, then each answer with its stance and the sentence that shows it.
 
     \b
     Examples:
@@ -40,11 +41,18 @@ def show(answer_id, index_path, as_json, color):
                 thread, answer = index.thread(answer_id), None
             except ThreadNotFoundError:
                 raise Failure(f"{e}, and no thread has that id") from e
+        consensus = index.consensus(thread.id)
     if as_json:
-        echo_json({"answer": to_dict(answer), "thread": to_dict(thread)} if answer else {"thread": to_dict(thread)})
+        if answer:
+            stances = [to_dict(s.stance) for s in consensus.stances if s.answer_id == answer.id]
+            echo_json({"answer": to_dict(answer), "stances": stances, "thread": to_dict(thread)})
+        else:
+            echo_json({"thread": to_dict(thread), "consensus": to_dict(consensus)})
         return
     style, width, fancy = styler(color_on(color)), terminal_width(), unicode_ok()
-    lines = output.answer_lines(thread, answer, width, style, fancy) if answer else output.thread_lines(thread, width, style, fancy)
+    lines = (output.answer_lines(thread, answer, width, style, fancy,
+                                 tuple(s.stance for s in consensus.stances if s.answer_id == answer.id)) if answer
+             else output.thread_lines(thread, width, style, fancy, consensus))
     click.echo("\n".join(lines))
 
 

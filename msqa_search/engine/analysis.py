@@ -8,6 +8,8 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, Token
 from whoosh.lang.porter2 import stem as porter_stem
 
+from ..lexicon.stem_exceptions import stem_exception
+
 __all__ = [
     "NEGATIONS",
     "STOP_WORDS",
@@ -86,7 +88,7 @@ class TextAnalyzer(Analyzer):
             if stemming:
                 term = stems.get(word)
                 if term is None:
-                    term = stems[word] = porter_stem(word)
+                    term = stems[word] = porter_stem(stem_exception(word) or word)
             else:
                 term = word
             out.append((term, m.start(), m.end(), stopped))
@@ -145,4 +147,4 @@ def stemmed_analyzer() -> TextAnalyzer:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter2 stem of one lowercased word."""
-    return porter_stem(word)
+    return porter_stem(stem_exception(word) or word)

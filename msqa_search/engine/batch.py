@@ -12,7 +12,7 @@ from pathlib import Path
 from whoosh.reading import SegmentReader
 
 from .. import columns as cols
-from .. import store
+from .. import index_stance, store
 from ..model import Doctor, Thread, from_dict
 from . import check, compat
 from .schema import SCHEMA_VERSION, column_row, document, safe_thread
@@ -50,10 +50,13 @@ class Batch:
     def add(self, thread: Thread) -> None:
         thread = safe_thread(thread)
         self.threads += 1
+        # Judged once, here: a query reads the stored stances and never judges again.
+        stances = index_stance.thread_stances(thread)
         for answer in thread.answers:
-            fields = document(thread, answer)
+            fields = document(thread, answer, stances[answer.id])
             self.writer.add_document(**fields)
-            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor))
+            self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor,
+                                          stances[answer.id]))
             text = f"{answer.title} {answer.body} {fields['question']}".lower()
             self.vocabulary.update(set(_WORD.findall(text)))
 
@@ -97,7 +100,8 @@ def _columns_from_segment(ix, segment) -> cols.Columns:
             fields = reader.stored_fields(docnum)
             card = fields.get("card")
             doctor = from_dict(Doctor, json.loads(card)) if card else None
-            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor))
+            stances = index_stance.loads(fields["stances"])
+            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor, stances))
     finally:
         reader.close()
     return builder.build()

@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
 from .. import columns as cols
-from .. import store
+from .. import index_stance, store
 from ..errors import IndexDamagedError, rebuild_hint
 from . import compat
 
@@ -41,7 +41,7 @@ __all__ = [
 UNLISTED = frozenset({store.META, "MAIN_WRITELOCK"})
 _SEGMENT_ID = re.compile(r"[a-z0-9]{1,64}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-#: The columns file holds at least this many bytes per document (its 8 int32 arrays).
+#: The columns file holds at least this many bytes per document (one int32 per array).
 _BYTES_PER_DOC = 4 * len(cols.ARRAYS)
 
 
@@ -237,4 +237,10 @@ def stored_problem(fields) -> str | None:
     for key in ("title", "body"):
         if not isinstance(thread.get(key), str):
             return f"stored thread has no {key}"
+    if not isinstance(fields.get("stances"), str):
+        return "stored field stances is missing or not text"
+    try:
+        index_stance.loads(fields["stances"])
+    except ValueError as e:
+        return str(e)
     return None

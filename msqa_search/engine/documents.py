@@ -7,11 +7,22 @@ from pathlib import Path
 
 from whoosh.query import Term
 
-from ..model import Answer, Doctor, Thread, from_dict
+from .. import index_stance
+from ..errors import ThreadNotFoundError
+from ..model import Answer, Consensus, Doctor, Thread, from_dict
 from . import check
 from .opening import damage_guard, damaged
 
-__all__ = ["check_documents", "check_postings", "doctor_of", "sources", "stored", "stored_by", "thread_of"]
+__all__ = [
+    "check_documents",
+    "check_postings",
+    "doctor_of",
+    "sources",
+    "stored",
+    "stored_by",
+    "stored_consensus",
+    "thread_of",
+]
 
 
 def stored_by(root: Path, searcher, field: str, value: str) -> list[dict]:
@@ -62,6 +73,23 @@ def thread_of(thread_id: str, docs: list[dict]) -> Thread:
     )
 
 
+def stored_consensus(root: Path, searcher, thread_id: str) -> Consensus:
+    """The consensus of a thread on its own question, from its answers' stored stances.
+
+    Raises:
+        ThreadNotFoundError: no answer of that thread is in the index.
+    """
+    docs = sorted(stored_by(root, searcher, "thread_id", thread_id), key=lambda f: f["position"])
+    if not docs:
+        raise ThreadNotFoundError(thread_id)
+    thread = thread_of(thread_id, docs)
+    stances = {answer.id: index_stance.loads(f["stances"]) for answer, f in zip(thread.answers, docs)}
+    try:
+        return index_stance.consensus(thread, stances)
+    except ValueError as e:
+        raise damaged(root, e) from None
+
+
 def sources(root: Path, searcher) -> dict[str, str | None]:
     """Thread id -> the file it was read from (None when not read from a file)."""
     found: dict[str, str | None] = {}
@@ -73,13 +101,15 @@ def sources(root: Path, searcher) -> dict[str, str | None]:
     return found
 
 
-def check_documents(searcher, answer_ids: list[str]) -> list[str]:
+def check_documents(searcher, columns) -> list[str]:
     """The first document whose stored fields are damaged or differ from the columns."""
     for docnum in range(searcher.doc_count_all()):
         fields = searcher.stored_fields(docnum)
         problem = check.stored_problem(fields)
-        if problem is None and fields["answer_id"] != answer_ids[docnum]:
+        if problem is None and fields["answer_id"] != columns.answer_ids[docnum]:
             problem = "its stored answer id differs from the columns"
+        if problem is None and index_stance.mask(index_stance.loads(fields["stances"])) != columns.arrays["stance"][docnum]:
+            problem = "its stored stances differ from the columns"
         if problem:
             return [f"document {docnum}: {problem}"]
     return []

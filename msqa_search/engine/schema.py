@@ -14,7 +14,8 @@ from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .. import columns as cols
-from ..model import Answer, Doctor, Thread, to_dict
+from .. import index_stance
+from ..model import Answer, Doctor, Stance, Thread, to_dict
 from . import compat, safe_pickle
 from .analysis import name_analyzer, text_analyzer
 
@@ -30,7 +31,9 @@ __all__ = [
     "safe_thread",
 ]
 
-SCHEMA_VERSION = 1
+#: 2: each answer stores its stances, and the columns hold its stance labels; words
+#: the stemmer splits (breastfed, breastfeeding) share a stem.
+SCHEMA_VERSION = 2
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
 MAX_REVIEWS = 2**31 - 1
@@ -64,6 +67,8 @@ def make_schema() -> Schema:
         thread=STORED(),
         # True when the page copy stops inside the answer (Answer.cut).
         cut=STORED(),
+        # The answer's stance on each target of the thread's question (index_stance.py).
+        stances=STORED(),
     )
 
 
@@ -114,7 +119,8 @@ def _clean(value, name: bool):
     return value
 
 
-def document(thread: Thread, answer: Answer) -> dict:
+def document(thread: Thread, answer: Answer, stances: tuple[Stance, ...]) -> dict:
+    """The fields of ``answer``'s document; ``stances``: its stance on each target."""
     doctor = answer.doctor or Doctor()
     question = f"{thread.title}\n\n{thread.body}".strip()
     document = {
@@ -140,6 +146,7 @@ def document(thread: Thread, answer: Answer) -> dict:
             }
         ),
         "cut": answer.cut,
+        "stances": index_stance.dumps(stances),
     }
     if doctor.rating is not None:
         document["rating"] = doctor.rating
@@ -148,12 +155,13 @@ def document(thread: Thread, answer: Answer) -> dict:
     return document
 
 
-def column_row(thread_id: str, answer_id: str, position: int, doctor: Doctor | None) -> dict:
+def column_row(thread_id: str, answer_id: str, position: int, doctor: Doctor | None,
+               stances: tuple[Stance, ...]) -> dict:
     doctor = doctor or Doctor()
     return dict(
         answer_id=answer_id, thread_id=thread_id, position=position,
         specialty=doctor.specialty, city=doctor.city, doctor=doctor.name,
-        rating=doctor.rating, reviews=doctor.reviews,
+        rating=doctor.rating, reviews=doctor.reviews, stance=index_stance.mask(stances),
     )
 
 

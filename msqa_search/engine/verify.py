@@ -48,7 +48,7 @@ def problems(snapshot: Snapshot) -> list[str]:
     found += check.file_problems(generation, meta)
     steps = (
         lambda: check.segment_problems(generation, snapshot.segments, meta),
-        lambda: documents.check_documents(snapshot.searcher, snapshot.columns.answer_ids),
+        lambda: documents.check_documents(snapshot.searcher, snapshot.columns),
         lambda: documents.check_postings(snapshot.searcher),
         lambda: (snapshot.vocabulary, [])[1],
     )

@@ -123,7 +123,7 @@ class TestWrongHeaders:
         assert set(exercise(seed_index)) == {"IndexDamagedError"}
 
     @pytest.mark.parametrize("content", ["[1, 2]", "null", '"text"', "[" * 50000 + "]" * 50000,
-                                         '{"schema": 1, "files": []}', '{"schema": 1, "segments": {"x": "y"}}'])
+                                         '{"schema": 2, "files": []}', '{"schema": 2, "segments": {"x": "y"}}'])
     def test_meta_file(self, seed_index, content):
         """A meta file that is a list, null, deeply nested or malformed: one library error."""
         (current(seed_index) / "msqa-index.json").write_text(content, encoding="utf-8")

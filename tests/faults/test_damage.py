@@ -19,6 +19,7 @@ from msqa_search import (
 )
 from msqa_search.cli.app import cli_message
 from msqa_search.errors import rebuild_hint
+from msqa_search.engine.schema import SCHEMA_VERSION
 
 SEED_ANSWERS = 16
 
@@ -117,9 +118,9 @@ DAMAGES = {
     "CURRENT empty": (write_current(b""), IndexDamagedError),
     "CURRENT points outside": (write_current(b"../../etc\n"), IndexDamagedError),
     "CURRENT names a missing generation": (write_current(b"gen-999999\n"), IndexDamagedError),
-    "older schema": (set_schema(0), IndexSchemaError),
-    "newer schema": (set_schema(2), IndexSchemaError),
-    "schema not a number": (set_schema("1"), IndexSchemaError),
+    "older schema": (set_schema(SCHEMA_VERSION - 1), IndexSchemaError),
+    "newer schema": (set_schema(SCHEMA_VERSION + 1), IndexSchemaError),
+    "schema not a number": (set_schema(str(SCHEMA_VERSION)), IndexSchemaError),
     "foreign folder": (foreign_folder, IndexNotFoundError),
 }
 

@@ -127,7 +127,7 @@ class TestHostileQueries:
         "rating too high": ({"min_rating": 6}, "min_rating must be a number from 0 to 5, not 6"),
         "rating nan": ({"min_rating": float("nan")}, "min_rating must be a number from 0 to 5, not nan"),
         "unknown sort": ({"sort": "nope"}, "sort must be one of relevance, rating, reviews, not 'nope'"),
-        "unknown facet": ({"facets": ("nope",)}, "unknown facet 'nope'; facets are specialty, city, rating, doctor"),
+        "unknown facet": ({"facets": ("nope",)}, "unknown facet 'nope'; facets are specialty, city, rating, doctor, stance"),
     }
 
     @pytest.mark.parametrize("name", list(OPTIONS))
