@@ -465,7 +465,10 @@ class SearchIndex:
             fields = self._stored({"answer_id": answer_id}, searcher)
             if not fields:
                 raise AnswerNotFoundError(answer_id)
-            thread = self.thread(fields[0]["thread_id"])
+            try:
+                thread = self._thread(fields[0]["thread_id"])
+            except ThreadNotFoundError:  # the answer is there, its thread's term is not
+                raise damaged(self.path, ValueError(f"the thread of answer {answer_id} is missing")) from None
             found = [a for a in thread.answers if a.id == answer_id]
             if not found:
                 raise damaged(self.path, ValueError(f"answer {answer_id} is not in its thread"))
