@@ -7,7 +7,6 @@ layout in store.py.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import pickle
@@ -24,7 +23,7 @@ import whoosh
 from whoosh.filedb.filestore import FileStorage
 
 from . import columns as cols
-from . import index_check, index_stance, search_scores, store
+from . import index_check, index_pickle, index_stance, search_scores, store
 from .errors import (
     AnswerNotFoundError,
     IndexClosedError,
@@ -50,6 +49,8 @@ from .index_write import (
 from .model import Answer, Consensus, Doctor, FacetValue, Results, Thread, ThreadAnswer, from_dict
 
 _WHOOSH_DIR = os.path.dirname(whoosh.__file__)
+#: Unpickles bytes read from index files only, so whatever it raises is damage.
+_PICKLE_FILE = index_pickle.__file__
 
 __all__ = ["IndexStats", "SearchIndex", "UpdateSummary", "build_index", "open_index"]
 
@@ -115,20 +116,50 @@ def _open_generation(root: Path, generation: Path):
             path=root, found=found, expected=SCHEMA_VERSION,
         )
     index_check.check_meta(root, generation, meta)
-    with damage_guard(root, opening=True):
-        ix = FileStorage(str(generation)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
+    storage = _ReadStorage(str(generation))
+    with damage_guard(root), storage.closing_on_failure():
+        ix = storage.open_index(indexname=INDEX_NAME, schema=SCHEMA)
         index_check.check_segments(root, generation, ix._segments(), meta)
         return ix
 
 
-@contextlib.contextmanager
-def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
-    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError.
+class _ReadStorage(FileStorage):
+    """Whoosh's folder storage, able to close every file opened while an index or a
+    searcher is being opened.
 
-    Whoosh leaves files open when it fails half-way through opening an index; with
-    ``opening``, they are closed here instead of warning later from whatever code runs
+    Whoosh leaves files open when it fails half-way through opening: those of the
+    segment reader that tripped over a garbled terms file, and those of the segments
+    opened before it, which only Whoosh's half-built list of readers holds. They would
+    be closed by the garbage collector, with a ResourceWarning from whatever code runs
     next. (Files of an open index belong to its searcher, which ``close()`` closes.)
     """
+
+    _opening: list | None = None
+
+    def open_file(self, name, **kwargs):
+        opened = super().open_file(name, **kwargs)
+        if self._opening is not None:
+            self._opening.append(opened)
+        return opened
+
+    @contextlib.contextmanager
+    def closing_on_failure(self) -> Iterator[None]:
+        """Close the files opened within the block if it raises, whatever it raises."""
+        self._opening = opened = []
+        try:
+            yield
+        except BaseException:
+            for file in opened:
+                with contextlib.suppress(Exception):
+                    file.close()
+            raise
+        finally:
+            self._opening = None
+
+
+@contextlib.contextmanager
+def damage_guard(root: Path) -> Iterator[None]:
+    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError."""
     try:
         yield
     except MsqaError:
@@ -136,8 +167,6 @@ def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
     except Exception as e:
         if not _from_files(e):
             raise  # a bug, not damage: let it show
-        if opening:
-            _close_files(e.__traceback__)
         raise damaged(root, e) from None
 
 
@@ -145,14 +174,18 @@ _FILE_ERRORS = (OSError, EOFError, UnicodeDecodeError, zlib.error, pickle.Unpick
 
 
 def _from_files(error: BaseException) -> bool:
-    """True when ``error`` comes from reading index files: raised inside Whoosh (which
-    raises anything on garbled bytes), or a read or decoding error anywhere."""
+    """True when ``error`` comes from reading index files: raised inside Whoosh or our
+    unpickler (which raise anything on garbled bytes: ValueError, TypeError,
+    AttributeError, OverflowError...), or a read or decoding error anywhere."""
     if isinstance(error, _FILE_ERRORS):
         return True
     tb = error.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_WHOOSH_DIR)
+    if tb is None:
+        return False
+    where = tb.tb_frame.f_code.co_filename
+    return where.startswith(_WHOOSH_DIR) or where == _PICKLE_FILE
 
 
 def _close_searcher(searcher) -> None:
@@ -167,26 +200,6 @@ def _close_searcher(searcher) -> None:
     searcher.is_closed = True
 
 
-def _close_files(tb) -> None:
-    """Close the files, and the readers of segments opened so far, that the frames of a
-    traceback hold."""
-    from whoosh.filedb.structfile import StructFile
-    from whoosh.reading import IndexReader
-
-    def close(value) -> None:
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                close(item)
-        elif isinstance(value, (StructFile, io.IOBase, IndexReader)):
-            with contextlib.suppress(Exception):
-                value.close()
-
-    while tb is not None:
-        for value in list(tb.tb_frame.f_locals.values()):
-            close(value)
-        tb = tb.tb_next
-
-
 def damaged(root: Path, error: BaseException) -> IndexDamagedError:
     detail = f"{type(error).__name__}: {error}"[:200]
     return IndexDamagedError(f"the index at {root} is damaged ({detail}). {rebuild_hint(root)}", path=root)
@@ -196,9 +209,14 @@ def damaged(root: Path, error: BaseException) -> IndexDamagedError:
 def confirm_damage(root: Path, generation: Path) -> Iterator[None]:
     """Let an error that is not the library's own through only when the index's files
     match their checksums: then it is a bug. When they do not, it was damage, reported
-    as the one-line IndexDamagedError naming the first damaged file."""
+    as the one-line IndexDamagedError naming the first damaged file.
+
+    A division by zero or an invalid value in the numbers (a damaged field length, say)
+    raises here, as under warnings-as-errors, rather than warning and ranking by NaN.
+    """
     try:
-        yield
+        with np.errstate(divide="raise", invalid="raise"):
+            yield
     except MsqaError:
         raise
     except Exception as e:
@@ -307,7 +325,7 @@ class SearchIndex:
             if self.closed:
                 raise IndexClosedError(self.path)
             self._check_segments()
-            with damage_guard(self.path, opening=True):
+            with damage_guard(self.path), self._ix.storage.closing_on_failure():
                 self._searcher = self._ix.searcher()
         return self._searcher
 
@@ -419,7 +437,8 @@ class SearchIndex:
         from .search import similar
 
         found = self.answer(answer_id)
-        return similar(self, found.answer, limit=limit, facets=facets)
+        with confirm_damage(self.path, self._generation):
+            return similar(self, found.answer, limit=limit, facets=facets)
 
     def values(self, facet: str) -> tuple[FacetValue, ...]:
         """Every value of ``facet`` (specialty, city, rating, doctor, stance) with how many
@@ -431,7 +450,7 @@ class SearchIndex:
         if facet not in FACETS:
             raise SearchOptionError(f"unknown facet {facet!r}; facets are {', '.join(FACETS)}")
         self.refresh()
-        with damage_guard(self.path):
+        with confirm_damage(self.path, self._generation):
             vec = search_scores.vectors(self)
             live = np.flatnonzero(vec.live)
             return tuple(FacetValue(value=v, count=n) for v, n in search_scores.facet_counts(self, facet, live))
@@ -452,7 +471,10 @@ class SearchIndex:
             fields = self._stored({"answer_id": answer_id}, searcher)
             if not fields:
                 raise AnswerNotFoundError(answer_id)
-            thread = self.thread(fields[0]["thread_id"])
+            try:
+                thread = self._thread(fields[0]["thread_id"])
+            except ThreadNotFoundError:  # the answer is there, its thread's term is not
+                raise damaged(self.path, ValueError(f"the thread of answer {answer_id} is missing")) from None
             found = [a for a in thread.answers if a.id == answer_id]
             if not found:
                 raise damaged(self.path, ValueError(f"answer {answer_id} is not in its thread"))
