@@ -7,7 +7,8 @@ shuffled so that the kinds interleave:
   in fewer than 5 answers (counted by FTS5 over answer titles and bodies, so stems are
   merged: a conservative count), most often a misspelling the corpus itself holds;
 - misspelled (10%): 1-3 words of one answer, one of them a common word (in at least
-  200 answers) misspelled into a string that is not a word of the vocabulary;
+  200 answers, or 2% of them in a small corpus) misspelled into a string that is not a
+  word of the vocabulary;
 - filtered (15%): a plain query with one of the six commonest specialties and a
   minimum rating (4.0, 4.5 or 4.8);
 - faceted (15%): a plain query with facet counts for specialty, city and rating;
@@ -100,6 +101,8 @@ class _DocFreq:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn, self.cache = conn, {}
+        (answers,) = conn.execute("SELECT count(*) FROM answers").fetchone()
+        self.common = max(3, min(COMMON_DF, answers // 50))
 
     def __call__(self, word: str) -> int:
         if word not in self.cache:
@@ -164,7 +167,7 @@ class _Drawer:
         for _ in range(2000):
             words = [w for w in dict.fromkeys(self.answers.pick(rng)) if _content(w)]
             common = [w for w in words if w in _known() and len(w) >= 5
-                      and self.df(w) >= COMMON_DF]
+                      and self.df(w) >= self.df.common]
             if not common:
                 continue
             target = rng.choice(common)

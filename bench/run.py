@@ -166,6 +166,10 @@ def _summary(rows: list[dict]) -> dict:
         rare = [r for r in mine if r["rare"]]
         if rare:
             k["rare_share"] = len(rare) / len(mine)
+            for name, part in (("with_rare", rare), ("without_rare", [r for r in mine
+                                                                     if not r["rare"]])):
+                k[name] = {side: measure.percentile([r[side] for r in part], 50)
+                           for side in ("msqa", "fts5")}
         out[kind] = k
     return out
 
@@ -236,6 +240,9 @@ def run(args) -> dict:
                         "mb_per_s": manifest["bytes"] / 1e6 / p["parse_seconds"]}
     for side in ("fts5", "msqa"):
         _build_and_update(side, corpus, work, results[side])
+        figures = results[side]
+        figures["index_rate"] = manifest["answers"] / max(
+            1e-9, figures["build_seconds"] - p["parse_seconds"])
     index_path, db_path = work / "msqa-index", work / "fts5.db"
     files = workers.corpus_files(corpus)
     with sqlite3.connect(db_path) as counting:  # its own connection: the timed one starts cold
