@@ -84,7 +84,7 @@ class _Answers:
         self.specialties: dict[str, int] = {}
         """Specialties of the sampled answers' doctors, by how many answers they signed."""
         for path in sorted(rng.sample(files, min(len(files), n_files))):
-            for answer in msqa_search.read_thread(path).answers:
+            for answer in (a for t in msqa_search.read_threads([path]) for a in t.answers):
                 words = _WORD.findall(f"{answer.title} {answer.body}".lower())
                 if len(words) > 5:
                     self.texts.append(words)

@@ -169,7 +169,7 @@ def markdown(results: dict) -> str:
         "",
         "## Build, update, open",
         "",
-        f"Parsing alone (`read_thread` over every file, paid by both builds): "
+        f"Parsing alone (`read_threads` over every file, a file at a time, paid by both builds): "
         f"{parse['answers_per_s']:,.0f} answers/s, {parse['mb_per_s']:.1f} MB/s, "
         f"{parse['seconds']:.1f} s.",
         "",

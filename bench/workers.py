@@ -6,7 +6,7 @@
 
 Each prints one JSON line of timings. They run in their own processes (started through
 ``bench.measure``) so that each build's peak memory is its own. Both sides index the same
-records, parsed by ``msqa_search.read_thread`` one file at a time and streamed into the
+records, parsed by ``msqa_search.read_threads`` one file at a time and streamed into the
 build, so that no side holds the parsed corpus (1M answers are about 2 GB of records);
 ``parse`` times the parsing alone, the share of each build that both sides pay.
 """
@@ -59,10 +59,10 @@ class _Stream:
         import msqa_search
 
         for path in self.files:
-            thread = msqa_search.read_thread(path)
-            self.threads += 1
-            self.answers += len(thread.answers)
-            yield thread
+            for thread in msqa_search.read_threads([path]):  # one file: one thread
+                self.threads += 1
+                self.answers += len(thread.answers)
+                yield thread
 
 
 def parse(corpus: Path) -> dict:
