@@ -78,7 +78,7 @@ _ROWS = [
     ("build_rate", "build from files, answers/s", 0, 1),
     ("build_seconds", "build time, s", 1, 1),
     ("index_rate", "build minus the parsing time measured alone, answers/s", 0, 1),
-    ("build_peak_mb", "build peak memory, all processes (PSS), MB", 0, 1),
+    ("build_peak_mb", "build peak memory, all processes together (sampled), MB", 0, 1),
     ("build_max_rss_mb", "build peak RSS of the largest process, MB", 0, 1),
     ("index_mb", "index size on disk, MB", 1, 1),
     ("update_seconds", "update 1% of threads (open, write, publish), s", 2, 1),
