@@ -1,17 +1,19 @@
-"""The one-command benchmark: msqa_search against a SQLite FTS5 baseline.
+"""The one-command benchmark: msqa_search against a SQLite FTS5 baseline, cold queries.
 
-    python -m bench.run --answers 100000 [--out bench/out]
+    python -m bench.run --answers 100k [--out bench/out] [--queries 500] [--cli-runs 9]
 
-Generates (or reuses) the corpus, builds both indexes in measured subprocesses, updates
-1% of the threads on copies, times warm queries of six kinds on both sides in this
-process, times the whole-process CLI, checks facet counts against FTS5's GROUP BY, and
-writes ``results.md`` and ``results.json`` (plus ``results-<answers>.*`` copies).
+Generates (or reuses) the corpus, times the parsing, builds both indexes in measured
+subprocesses (time, peak memory of the whole process tree), updates 1% of the threads on
+copies, opens both indexes in this process (open time reported on its own) and runs a
+mix of distinct queries, each timed once, the first time it runs, alternating the sides
+query by query. Then times fresh CLI processes, each with another faceted query, against
+the baseline's script, checks facet counts against FTS5's GROUP BY, and writes
+``results.md`` and ``results.json`` (plus ``results-<answers>.*`` copies).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -23,29 +25,22 @@ from pathlib import Path
 
 from . import fts5, generate, measure, queries, report, workers
 
-CLI_QUERY = "botox"
 RECOUNT_LIMIT = 5000
-
-
-def _have(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
+CLI_FACETS = ("specialty", "city", "rating")
 
 
 def _worker(action: str, side: str, corpus: Path, target: Path, work: Path) -> dict:
     out = work / f"{action}-{side}.json"
     fig = measure.run_measured([sys.executable, "-m", "bench.workers", action, side,
-                                str(corpus), str(target)], stdout_path=out)
+                                str(corpus), str(target)], stdout_path=out, tree=True)
     if fig.returncode != 0:
         raise RuntimeError(f"{action} {side} failed with exit code {fig.returncode}")
     data = json.loads(out.read_text())
-    data.update(seconds=fig.seconds, max_rss_mb=fig.max_rss_mb)
+    data.update(seconds=fig.seconds, max_rss_mb=fig.max_rss_mb, tree_peak_mb=fig.tree_peak_mb)
     return data
 
 
-def _builds_and_updates(side: str, corpus: Path, work: Path, figures: dict) -> dict:
+def _build_and_update(side: str, corpus: Path, work: Path, figures: dict) -> None:
     target = work / ("msqa-index" if side == "msqa" else "fts5.db")
     print(f"[{side}] build", file=sys.stderr)
     b = _worker("build", side, corpus, target, work)
@@ -53,27 +48,31 @@ def _builds_and_updates(side: str, corpus: Path, work: Path, figures: dict) -> d
     (shutil.copytree if target.is_dir() else shutil.copyfile)(target, copy)
     print(f"[{side}] update 1%", file=sys.stderr)
     u = _worker("update", side, corpus, copy, work)
+    shutil.rmtree(copy) if copy.is_dir() else copy.unlink()
     figures.update(
         build_rate=b["answers"] / b["build_seconds"], build_seconds=b["build_seconds"],
-        build_rss_mb=b["max_rss_mb"], records_rss_mb=b["rss_after_parse_mb"],
+        build_peak_mb=b["tree_peak_mb"], build_max_rss_mb=b["max_rss_mb"],
         index_mb=measure.disk_size(target) / 1e6, update_seconds=u["update_seconds"],
-        update_rss_mb=u["max_rss_mb"], update_threads=u["threads"])
-    return b
+        update_share=u["update_seconds"] / b["build_seconds"],
+        update_peak_mb=u["tree_peak_mb"], update_threads=u["threads"],
+        update_answers=u["answers"])
 
 
-def _msqa_search(index, synonyms: bool):
-    def run(q: queries.Query):
+# -- queries ----------------------------------------------------------------------------
+
+
+def _msqa_search(index):
+    def run(q: queries.Query):  # the library's defaults: synonyms and typo tolerance on
         return index.search(q.text, limit=10, specialty=q.specialty, min_rating=q.min_rating,
-                            facets=q.facets, group_by_thread=q.group_by_thread,
-                            synonyms=synonyms or q.typos)
+                            facets=q.facets, group_by_thread=q.group_by_thread)
     return run
 
 
 def _fts5_search(conn):
-    def run(q: queries.Query):
+    def run(q: queries.Query):  # spelling suggestions on, its equivalent of typo tolerance
         return fts5.search(conn, q.text, limit=10, specialty=q.specialty,
                            min_rating=q.min_rating, facets=q.facets,
-                           group_by_thread=q.group_by_thread, spelling=q.typos)
+                           group_by_thread=q.group_by_thread, spelling=True)
     return run
 
 
@@ -94,12 +93,12 @@ def _facet_diffs(names, lib_facets: dict, theirs_by_name: dict) -> list[tuple[st
     return bad
 
 
-def _compare_facets(q: queries.Query, lib, base, index, conn, check: dict) -> None:
-    """Compare the library's facet counts with FTS5's GROUP BY over the same query.
+def _check_facets(q: queries.Query, lib, base, index, conn, check: dict) -> None:
+    """Compare the library's facet counts with FTS5's GROUP BY (after all timings).
 
-    When the two engines match different answers (their stemmers differ: Whoosh leaves
-    "scarring" as "scarr"), the counts are compared instead with a GROUP BY over the
-    library's own matches, fetched in full when there are at most RECOUNT_LIMIT.
+    When the two engines match different answers (stemmers differ, and the library also
+    matches synonyms and typo variants), the counts are compared instead with a GROUP BY
+    over the library's own matches, fetched in full when there are at most RECOUNT_LIMIT.
     """
     check["queries"] += 1
     if lib.total == base.total:
@@ -109,7 +108,7 @@ def _compare_facets(q: queries.Query, lib, base, index, conn, check: dict) -> No
         if lib.total > RECOUNT_LIMIT:
             check["unchecked"] += 1
             return
-        everything = index.search(q.text, limit=lib.total, facets=(), synonyms=False)
+        everything = index.search(q.text, limit=max(1, lib.total), facets=(), snippets=0)
         ids = [h.answer_id for h in everything.hits]
         bad = _facet_diffs(q.facets, lib.facets, fts5.facet_counts_of(conn, ids, q.facets))
     if bad:
@@ -119,52 +118,101 @@ def _compare_facets(q: queries.Query, lib, base, index, conn, check: dict) -> No
                 check["examples"].append({"query": q.text, "facet": name, "detail": detail})
 
 
-def _time_queries(sets: dict, sides: dict, repeat: int, results: dict, index, conn) -> None:
+def _time_queries(mix: list[queries.Query], index, conn) -> list[dict]:
+    """Each query once on each side, the sides alternating which goes first."""
+    sides = {"msqa": _msqa_search(index), "fts5": _fts5_search(conn)}
+    order = [("msqa", "fts5"), ("fts5", "msqa")]
+    rows = []
+    for i, q in enumerate(mix):
+        row = {"kind": q.kind, "query": q.text, "rare": q.rare}
+        for side in order[i % 2]:
+            start = time.perf_counter()
+            result = sides[side](q)
+            row[side] = time.perf_counter() - start
+            row[f"{side}_total"] = result.total
+        rows.append(row)
+        if (i + 1) % 100 == 0:
+            print(f"queries: {i + 1}/{len(mix)}", file=sys.stderr)
+    return rows
+
+
+def _checks(mix: list[queries.Query], index, conn) -> tuple[dict, dict]:
+    """Facet counts against FTS5's GROUP BY, and hit totals per kind (untimed)."""
     check = {"queries": 0, "mismatches": 0, "match_differs": 0, "unchecked": 0, "examples": []}
-    totals = {}
-    samples = {side: {} for side in sides}
-    for category, qs in sets.items():
-        print(f"queries: {category}", file=sys.stderr)
-        equal = 0
-        for q in qs:  # warm-up pass, also the correctness checks
-            got = {side: run(q) for side, run in sides.items()}
-            if len(got) == 2:
-                equal += got["msqa"].total == got["fts5"].total
-                if q.facets:
-                    _compare_facets(q, got["msqa"], got["fts5"], index, conn, check)
-        if len(sides) == 2:
-            totals[category] = {"equal": equal, "queries": len(qs)}
-        for side in sides:
-            samples[side][category] = []
-        for _ in range(repeat):  # alternate the sides query by query: shared-machine noise
-            for q in qs:            # then hits both alike
-                for side, run in sides.items():
-                    start = time.perf_counter()
-                    run(q)
-                    samples[side][category].append(time.perf_counter() - start)
-    for side, cats in samples.items():
-        target = results["fts5"] if side == "fts5" else results["msqa"]
-        target["queries"] = {c: {"p50": measure.percentile(s, 50), "p95": measure.percentile(s, 95)}
-                             for c, s in cats.items()}
-    if len(sides) == 2:
-        results["facet_check"], results["totals_agree"] = check, totals
+    lib, base = _msqa_search(index), _fts5_search(conn)
+    totals: dict[str, dict] = {}
+    for q in mix:
+        a, b = lib(q), base(q)
+        t = totals.setdefault(q.kind, {"equal": 0, "queries": 0})
+        t["queries"] += 1
+        t["equal"] += a.total == b.total
+        if q.facets:
+            _check_facets(q, a, b, index, conn, check)
+    return check, totals
 
 
-def _time_cli(cmd: list[str], runs: int, sample: Path) -> tuple[float, float]:
-    """Median whole-process seconds and peak RSS (MB) of ``cmd`` over ``runs`` runs, after
-    one untimed run that warms the page cache and leaves its output in ``sample``."""
-    print(f"CLI x{runs}: {' '.join(cmd[1:3])}...", file=sys.stderr)
-    first = measure.run_measured(cmd, stdout_path=sample)
-    if first.returncode != 0:
-        raise RuntimeError(f"CLI failed with exit code {first.returncode}: {cmd}")
-    figs = [measure.run_measured(cmd) for _ in range(runs)]
-    return measure.median([f.seconds for f in figs]), measure.median([f.max_rss_mb for f in figs])
+def _summary(rows: list[dict]) -> dict:
+    """p50/p95 per kind and side, and the median of the per-query ratios."""
+    out = {}
+    for kind in queries.KINDS:
+        mine = [r for r in rows if r["kind"] == kind]
+        if not mine:
+            continue
+        k = {"queries": len(mine)}
+        for side in ("msqa", "fts5"):
+            s = [r[side] for r in mine]
+            k[side] = {"p50": measure.percentile(s, 50), "p95": measure.percentile(s, 95),
+                       "max": max(s)}
+        k["paired_ratio_p50"] = measure.median([r["msqa"] / r["fts5"] for r in mine])
+        rare = [r for r in mine if r["rare"]]
+        if rare:
+            k["rare_share"] = len(rare) / len(mine)
+            for name, part in (("with_rare", rare), ("without_rare", [r for r in mine
+                                                                     if not r["rare"]])):
+                k[name] = {side: measure.percentile([r[side] for r in part], 50)
+                           for side in ("msqa", "fts5")}
+        out[kind] = k
+    return out
 
 
-def _parse_figures(build: dict, manifest: dict) -> dict:
-    return {"seconds": build["parse_seconds"],
-            "answers_per_s": build["answers"] / build["parse_seconds"],
-            "mb_per_s": manifest["bytes"] / 1e6 / build["parse_seconds"]}
+# -- whole processes --------------------------------------------------------------------
+
+
+def _time_cli(texts: list[str], index: Path, db: Path, work: Path) -> dict:
+    """Fresh processes, one faceted query each, alternating the library's CLI and the
+    baseline's script; one untimed run of each first warms the page cache."""
+    facet_args = [a for f in CLI_FACETS for a in ("--facet", f)]
+
+    def lib(text):
+        return [sys.executable, "-m", "msqa_search", "search", text, "--index", str(index),
+                "--no-color", *facet_args]
+
+    def base(text):
+        return [sys.executable, str(Path(fts5.__file__).with_name("fts5_cli.py")), text,
+                "--db", str(db), *facet_args]
+
+    warm, texts = texts[0], texts[1:]
+    for name, cmd in (("msqa", lib(warm)), ("fts5", base(warm))):
+        first = measure.run_measured(cmd, stdout_path=work / f"cli-{name}.txt")
+        if first.returncode not in (0, 1):
+            raise RuntimeError(f"CLI failed with exit code {first.returncode}: {cmd}")
+    runs: dict[str, list] = {"msqa": [], "fts5": []}
+    print(f"CLI: {len(texts)} faceted queries a side", file=sys.stderr)
+    for i, text in enumerate(texts):
+        pair = [("msqa", lib(text)), ("fts5", base(text))]
+        for name, cmd in pair[:: 1 if i % 2 == 0 else -1]:
+            fig = measure.run_measured(cmd)
+            if fig.returncode not in (0, 1):
+                raise RuntimeError(f"CLI failed with exit code {fig.returncode}: {cmd}")
+            runs[name].append(fig)
+    return {name: {"seconds_p50": measure.median([f.seconds for f in figs]),
+                   "seconds_max": max(f.seconds for f in figs),
+                   "rss_mb_p50": measure.median([f.max_rss_mb for f in figs]),
+                   "rss_mb_max": max(f.max_rss_mb for f in figs)}
+            for name, figs in runs.items()} | {"queries": texts}
+
+
+# -- the run ----------------------------------------------------------------------------
 
 
 def run(args) -> dict:
@@ -180,64 +228,69 @@ def run(args) -> dict:
     results = {
         "corpus": {"path": str(corpus), "answers": manifest["answers"],
                    "threads": manifest["threads"], "mb": manifest["bytes"] / 1e6},
-        "config": {"seed": args.seed, "queries": args.queries, "repeat": args.repeat,
-                   "cli_runs": args.cli_runs, "synonyms": args.synonyms,
+        "config": {"seed": args.seed, "queries": args.queries, "cli_runs": args.cli_runs,
                    "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-                   "cpus": os.cpu_count()},
-        "msqa": {}, "fts5": {}, "notes": [],
+                   "cpus": os.cpu_count(),
+                   "command": "python -m bench.run " + " ".join(args.argv)},
+        "msqa": {}, "fts5": {},
     }
-    have = {"build": _have("msqa_search.index"), "search": _have("msqa_search.search"),
-            "cli": _have("msqa_search.cli")}
-    if not all(have.values()):
-        missing = ", ".join(k for k, v in have.items() if not v)
-        results["notes"].append(f"msqa_search has no {missing} yet: those figures are n/a.")
-    b = _builds_and_updates("fts5", corpus, work, results["fts5"])
-    results["parse"] = _parse_figures(b, manifest)
-    if have["build"]:  # the library parses the same files; report its own figure
-        results["parse"] = _parse_figures(
-            _builds_and_updates("msqa", corpus, work, results["msqa"]), manifest)
-    sets = queries.build_queries(workers.corpus_files(corpus), n=args.queries, seed=args.seed)
-    conn = fts5.connect(work / "fts5.db")
-    sides = {"fts5": _fts5_search(conn)}
-    index = None
-    if have["build"] and have["search"]:
-        import msqa_search
+    print("parse", file=sys.stderr)
+    p = _worker("parse", "-", corpus, Path("-"), work)
+    results["parse"] = {"seconds": p["parse_seconds"],
+                        "answers_per_s": p["answers"] / p["parse_seconds"],
+                        "mb_per_s": manifest["bytes"] / 1e6 / p["parse_seconds"]}
+    for side in ("fts5", "msqa"):
+        _build_and_update(side, corpus, work, results[side])
+        figures = results[side]
+        figures["index_rate"] = manifest["answers"] / max(
+            1e-9, figures["build_seconds"] - p["parse_seconds"])
+    index_path, db_path = work / "msqa-index", work / "fts5.db"
+    files = workers.corpus_files(corpus)
+    with sqlite3.connect(db_path) as counting:  # its own connection: the timed one starts cold
+        mix = queries.build_mix(files, counting, total=args.queries, seed=args.seed)
+        cli_texts = queries.cli_queries(files, counting, args.cli_runs + 1, args.seed,
+                                        avoid={q.text for q in mix})
+    counting.close()
+    (work / "queries.json").write_text(json.dumps([q.as_dict() for q in mix], indent=1) + "\n")
 
-        index = msqa_search.open_index(work / "msqa-index")
-        sides = {"msqa": _msqa_search(index, args.synonyms), **sides}
-    _time_queries(sets, sides, args.repeat, results, index, conn)
+    import msqa_search
+
+    t0 = time.perf_counter()
+    opener = msqa_search.open_index  # imports the index modules (and Whoosh)
+    t1 = time.perf_counter()
+    index = opener(index_path)
+    t2 = time.perf_counter()
+    conn = fts5.connect(db_path)
+    t3 = time.perf_counter()
+    results["msqa"]["import_seconds"] = t1 - t0
+    results["msqa"]["open_seconds"], results["fts5"]["open_seconds"] = t2 - t1, t3 - t2
+    print(f"{len(mix)} queries, interleaved", file=sys.stderr)
+    rows = _time_queries(mix, index, conn)
+    results["queries"] = _summary(rows)
+    results["first_query"] = rows[0]
+    print("checks", file=sys.stderr)
+    results["facet_check"], results["totals_agree"] = _checks(mix, index, conn)
     conn.close()
-    if index is not None:
-        index.close()
-    fts5_cli = [sys.executable, str(Path(fts5.__file__).with_name("fts5_cli.py")), CLI_QUERY,
-                "--db", str(work / "fts5.db")]
-    f = results["fts5"]
-    f["cli_seconds"], f["cli_rss_mb"] = _time_cli(fts5_cli, args.cli_runs, work / "cli-fts5.txt")
-    if have["build"] and have["cli"]:
-        # As asked: the library's defaults (synonyms and typo variants on, all four facets);
-        # then without synonyms, the work the FTS5 command does.
-        cli = [sys.executable, "-m", "msqa_search", CLI_QUERY, "--index",
-               str(work / "msqa-index"), "--no-color"]
-        m = results["msqa"]
-        m["cli_seconds"], m["cli_rss_mb"] = _time_cli(cli, args.cli_runs, work / "cli-msqa.txt")
-        m["cli_nosyn_seconds"], m["cli_nosyn_rss_mb"] = _time_cli(
-            [*cli, "--no-synonyms"], args.cli_runs, work / "cli-msqa-nosyn.txt")
-        f["cli_nosyn_seconds"], f["cli_nosyn_rss_mb"] = f["cli_seconds"], f["cli_rss_mb"]
+    index.close()
+    (work / "query-times.json").write_text(json.dumps(rows, indent=1) + "\n")
+    results["cli"] = _time_cli(cli_texts, index_path, db_path, work)
+    results["targets"] = report.targets(results)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     ap.add_argument("--answers", type=generate.parse_size, default=100_000,
                     help="corpus size: 10k, 100k, 1M or a number of answers (default 100k)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
-    ap.add_argument("--queries", type=int, default=30, help="queries per category")
-    ap.add_argument("--repeat", type=int, default=3, help="timed passes over the queries")
-    ap.add_argument("--cli-runs", type=int, default=7)
-    ap.add_argument("--synonyms", action="store_true",
-                    help="let the library expand synonyms (FTS5 has none; off by default)")
+    ap.add_argument("--queries", type=int, default=500,
+                    help="distinct queries in the mix, all kinds (default 500)")
+    ap.add_argument("--cli-runs", type=int, default=9,
+                    help="fresh CLI processes a side, each with another faceted query")
     args = ap.parse_args(argv)
+    args.argv = argv
     results = run(args)
     text = report.markdown(results)
     for name in ("results", f"results-{args.answers}"):

@@ -235,7 +235,8 @@ class SearchIndex:
             IndexClosedError: the SearchIndex was closed.
         """
         found = self.answer(answer_id)
-        return search_mod.similar(self._snapshot, found.answer, limit=limit, facets=facets)
+        with confirm_damage(self.path, self._snapshot.generation):
+            return search_mod.similar(self._snapshot, found.answer, limit=limit, facets=facets)
 
     def values(self, facet: str) -> tuple[FacetValue, ...]:
         """Every value of ``facet`` (specialty, city, rating, doctor, stance) with how many
@@ -248,7 +249,7 @@ class SearchIndex:
             raise SearchOptionError(f"unknown facet {facet!r}; facets are {', '.join(FACETS)}")
         self.refresh()
         snapshot = self._snapshot
-        with damage_guard(self.path):
+        with confirm_damage(self.path, snapshot.generation):
             live = np.flatnonzero(snapshot.postings.live)
             return tuple(FacetValue(value=v, count=n) for v, n in facets_mod.facet_counts(snapshot, facet, live))
 
@@ -267,7 +268,10 @@ class SearchIndex:
             fields = documents.stored_by(self.path, self._snapshot.searcher, "answer_id", answer_id)
             if not fields:
                 raise AnswerNotFoundError(answer_id)
-            thread = self.thread(fields[0]["thread_id"])
+            try:
+                thread = self._thread(fields[0]["thread_id"])
+            except ThreadNotFoundError:  # the answer is there, its thread's term is not
+                raise damaged(self.path, ValueError(f"the thread of answer {answer_id} is missing")) from None
             found = [a for a in thread.answers if a.id == answer_id]
             if not found:
                 raise damaged(self.path, ValueError(f"answer {answer_id} is not in its thread"))

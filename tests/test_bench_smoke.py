@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import fts5, fts5_cli, generate, pages, queries, workers  # noqa: E402
+from bench import fts5, fts5_cli, generate, measure, pages, queries, workers  # noqa: E402
 
 ANSWERS = 200
 SEED = 3
@@ -92,13 +92,81 @@ class TestGenerate:
         assert [s.id for s in specs] == [t.id for t in threads]
         assert ANSWERS == sum(len(t.answers) for t in threads)
 
-    def test_queries_are_deterministic(self, corpus):
-        """The benchmark's query sets are the same for the same corpus and seed."""
-        files = workers.corpus_files(corpus)
-        first = queries.build_queries(files, n=5)
-        assert first == queries.build_queries(files, n=5)
-        assert set(queries.CATEGORIES) == set(first)
-        assert all(len(qs) == 5 for qs in first.values())
+
+
+MIX_TOTAL = 40
+
+
+@pytest.fixture(scope="module")
+def mix(corpus, db) -> list[queries.Query]:
+    with closing(fts5.connect(db)) as conn:
+        return queries.build_mix(workers.corpus_files(corpus), conn, total=MIX_TOTAL, seed=2)
+
+
+class TestQueryMix:
+
+    def test_deterministic(self, corpus, db, mix):
+        """The same corpus and seed give the same mix; another seed another one."""
+        with closing(fts5.connect(db)) as conn:
+            files = workers.corpus_files(corpus)
+            assert mix == queries.build_mix(files, conn, total=MIX_TOTAL, seed=2)
+            assert mix != queries.build_mix(files, conn, total=MIX_TOTAL, seed=3)
+
+    def test_every_query_distinct_and_kinds_as_shared(self, mix):
+        """Every query text is distinct, and each kind has its share of the mix."""
+        assert len(mix) == len({q.text for q in mix})
+        got = {k: sum(q.kind == k for q in mix) for k in queries.KINDS}
+        assert queries.counts(MIX_TOTAL) == got and MIX_TOTAL == sum(got.values())
+
+    def test_kinds_interleave(self, mix):
+        """The kinds are shuffled together, not run one block after another."""
+        changes = sum(a.kind != b.kind for a, b in zip(mix, mix[1:]))
+        assert changes > len(queries.KINDS)
+
+    def test_a_third_hold_a_rare_word(self, mix, threads):
+        """At least a third of the plain-style queries hold a word that appears in fewer
+        than 5 answers (titles and bodies), counted here over the parsed records."""
+        plain = [q for q in mix if q.kind in ("plain", "filtered", "faceted", "grouped")]
+        rare = [q for q in plain if q.rare is not None]
+        assert 3 * len(rare) >= len(plain)
+        texts = [set(re.findall(r"[a-z]+", f"{a.title} {a.body}".lower()))
+                 for t in threads for a in t.answers]
+        for q in rare:
+            assert q.rare in q.text.split()
+            assert 1 <= sum(q.rare in words for words in texts) < queries.RARE_DF
+
+    def test_query_words_come_from_answers(self, mix, threads):
+        """Plain and phrase words are words of the answers; misspelled queries hold a word
+        of no answer's vocabulary list."""
+        words = {w for t in threads for a in t.answers
+                 for w in re.findall(r"[a-z]+", f"{a.title} {a.body}".lower())}
+        known = queries._known()
+        for q in mix:
+            typed = re.findall(r"[a-z]+", q.text)
+            if q.kind == "misspelled":
+                assert any(w not in known for w in typed)
+            elif not (q.kind == "phrase" and all(w in known for w in typed)):
+                assert set(typed) <= words
+
+    def test_filters_name_specialties_of_the_corpus(self, mix, threads):
+        """Filtered queries name a specialty some answer has, and a minimum rating."""
+        held = {a.doctor.specialty for t in threads for a in t.answers if a.doctor}
+        filtered = [q for q in mix if q.kind == "filtered"]
+        assert filtered and all(q.specialty in held and q.min_rating for q in filtered)
+
+
+class TestMeasure:
+    def test_tree_memory_counts_grandchildren(self):
+        """The launcher's tree sampling sees the memory of a process the command starts."""
+        child = "x = bytearray(120_000_000); import time; time.sleep(0.6)"
+        cmd = [sys.executable, "-c",
+               f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"]
+        fig = measure.run_measured(cmd, tree=True)
+        assert 0 == fig.returncode and fig.tree_peak_mb >= 120
+
+    def test_percentile_interpolates(self):
+        """Percentiles interpolate between the closest ranks."""
+        assert (1.0, 2.5, 4.0) == tuple(measure.percentile([4, 1, 3, 2], p) for p in (0, 50, 100))
 
 
 class TestFts5:
@@ -169,9 +237,12 @@ class TestWholeBenchmark:
         """python -m bench.run at 300 answers measures both sides and writes the report."""
         from bench import run
 
-        assert 0 == run.main(["--answers", "300", "--out", str(tmp_path), "--queries", "3",
-                              "--repeat", "1", "--cli-runs", "1"])
+        assert 0 == run.main(["--answers", "300", "--out", str(tmp_path), "--queries", "24",
+                              "--cli-runs", "2"])
         results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+        assert set(queries.KINDS) == set(results["queries"])
         for side in ("msqa", "fts5"):
-            assert results[side]["cli_seconds"] > 0
-        assert (tmp_path / "results.md").read_text(encoding="utf-8").strip()
+            assert results["cli"][side]["seconds_p50"] > 0
+            assert results[side]["build_peak_mb"] > 0
+        assert {"met", "ratio", "target"} == set(results["targets"][0])
+        assert "## Targets" in (tmp_path / "results.md").read_text(encoding="utf-8")

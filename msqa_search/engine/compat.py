@@ -24,7 +24,6 @@ import whoosh.formats
 import whoosh.index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.filedb.structfile import StructFile
-from whoosh.reading import IndexReader
 from whoosh.util.numeric import _length_byte_cache, byte_to_length
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "WHOOSH_DIR",
     "cancel_writer",
     "close_searcher",
-    "close_traceback_files",
     "compile_range",
     "install_unpicklers",
     "length_bytes",
@@ -216,24 +214,6 @@ def close_searcher(searcher) -> None:
                 getattr(segment_reader, part).close()
         segment_reader.is_closed = True
     searcher.is_closed = True
-
-
-def close_traceback_files(tb) -> None:
-    """Close the files, and the readers of segments opened so far, that the frames of a
-    traceback hold: Whoosh leaves them open when it fails half-way through opening."""
-
-    def close(value) -> None:
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                close(item)
-        elif isinstance(value, (StructFile, io.IOBase, IndexReader)):
-            with contextlib.suppress(Exception):
-                value.close()
-
-    while tb is not None:
-        for value in list(tb.tb_frame.f_locals.values()):
-            close(value)
-        tb = tb.tb_next
 
 
 def cancel_writer(writer) -> None:

@@ -11,14 +11,16 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
 from .. import store
 from ..errors import IndexDamagedError, IndexSchemaError, MsqaError, UnsafeIndexError, rebuild_hint
-from . import check, compat
+from . import check, compat, safe_pickle
 from .schema import INDEX_NAME, SCHEMA, SCHEMA_VERSION
 
 __all__ = [
+    "ReadStorage",
     "check_segment_files",
     "confirm_damage",
     "damage_guard",
@@ -66,10 +68,45 @@ def open_generation(root: Path, generation: Path):
             path=root, found=found, expected=SCHEMA_VERSION,
         )
     check.check_meta(root, generation, meta)
-    with damage_guard(root, opening=True):
-        ix = FileStorage(str(generation)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
+    storage = ReadStorage(str(generation))
+    with damage_guard(root), storage.closing_on_failure():
+        ix = storage.open_index(indexname=INDEX_NAME, schema=SCHEMA)
         check.check_segments(root, generation, compat.segments(ix), meta)
         return ix
+
+
+class ReadStorage(FileStorage):
+    """Whoosh's folder storage, able to close every file opened while an index or a
+    searcher is being opened.
+
+    Whoosh leaves files open when it fails half-way through opening: those of the
+    segment reader that tripped over a garbled terms file, and those of the segments
+    opened before it, which only Whoosh's half-built list of readers holds. They would
+    be closed by the garbage collector, with a ResourceWarning from whatever code runs
+    next. (Files of an open index belong to its searcher, which ``close()`` closes.)
+    """
+
+    _opening: list | None = None
+
+    def open_file(self, name, **kwargs):
+        opened = super().open_file(name, **kwargs)
+        if self._opening is not None:
+            self._opening.append(opened)
+        return opened
+
+    @contextlib.contextmanager
+    def closing_on_failure(self) -> Iterator[None]:
+        """Close the files opened within the block if it raises, whatever it raises."""
+        self._opening = opened = []
+        try:
+            yield
+        except BaseException:
+            for file in opened:
+                with contextlib.suppress(Exception):
+                    file.close()
+            raise
+        finally:
+            self._opening = None
 
 
 def check_segment_files(root: Path, generation: Path, ix) -> None:
@@ -82,13 +119,8 @@ def check_segment_files(root: Path, generation: Path, ix) -> None:
 
 
 @contextlib.contextmanager
-def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
-    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError.
-
-    Whoosh leaves files open when it fails half-way through opening an index; with
-    ``opening``, they are closed here instead of warning later from whatever code runs
-    next. (Files of an open index belong to its searcher, which ``close()`` closes.)
-    """
+def damage_guard(root: Path) -> Iterator[None]:
+    """Turn whatever Whoosh trips over in damaged files into one IndexDamagedError."""
     try:
         yield
     except MsqaError:
@@ -96,23 +128,29 @@ def damage_guard(root: Path, *, opening: bool = False) -> Iterator[None]:
     except Exception as e:
         if not _from_files(e):
             raise  # a bug, not damage: let it show
-        if opening:
-            compat.close_traceback_files(e.__traceback__)
         raise damaged(root, e) from None
 
 
 _FILE_ERRORS = (OSError, EOFError, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, struct.error)
 
 
+#: Unpickles bytes read from index files only, so whatever it raises is damage.
+_PICKLE_FILE = safe_pickle.__file__
+
+
 def _from_files(error: BaseException) -> bool:
-    """True when ``error`` comes from reading index files: raised inside Whoosh (which
-    raises anything on garbled bytes), or a read or decoding error anywhere."""
+    """True when ``error`` comes from reading index files: raised inside Whoosh or our
+    unpickler (which raise anything on garbled bytes: ValueError, TypeError,
+    AttributeError, OverflowError...), or a read or decoding error anywhere."""
     if isinstance(error, _FILE_ERRORS):
         return True
     tb = error.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(compat.WHOOSH_DIR)
+    if tb is None:
+        return False
+    where = tb.tb_frame.f_code.co_filename
+    return where.startswith(compat.WHOOSH_DIR) or where == _PICKLE_FILE
 
 
 def damaged(root: Path, error: BaseException) -> IndexDamagedError:
@@ -125,9 +163,14 @@ def damaged(root: Path, error: BaseException) -> IndexDamagedError:
 def confirm_damage(root: Path, generation: Path) -> Iterator[None]:
     """Let an error that is not the library's own through only when the index's files
     match their checksums: then it is a bug. When they do not, it was damage, reported
-    as the one-line IndexDamagedError naming the first damaged file."""
+    as the one-line IndexDamagedError naming the first damaged file.
+
+    A division by zero or an invalid value in the numbers (a damaged field length, say)
+    raises here, as under warnings-as-errors, rather than warning and ranking by NaN.
+    """
     try:
-        yield
+        with np.errstate(divide="raise", invalid="raise"):
+            yield
     except MsqaError:
         raise
     except Exception as e:

@@ -50,7 +50,7 @@ class Snapshot:
     def searcher(self):
         """The open Whoosh searcher of the generation."""
         check_segment_files(self.root, self.generation, self.ix)
-        with damage_guard(self.root, opening=True):
+        with damage_guard(self.root), self.ix.storage.closing_on_failure():
             return self.ix.searcher()
 
     @property

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import pickle
 import random
 import shutil
+import signal
+import struct
+import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +33,8 @@ def exercise(root: Path) -> list[str]:
         lambda ix: ix.search("botox"), lambda ix: ix.search("bot*"), lambda ix: ix.search('"botox cosmetic"'),
         lambda ix: ix.search("botx"), lambda ix: ix.search("botox", facets=("city", "doctor"), sort="rating"),
         lambda ix: ix.search("rating:[4 TO]"), lambda ix: ix.stats(),
-        lambda ix: ix.answer(ix.columns().answer_ids[0]), lambda ix: ix.check(),
+        lambda ix: ix.answer(ix.columns().answer_ids[0]), lambda ix: ix.values("city"),
+        lambda ix: ix.similar(ix.columns().answer_ids[-1]), lambda ix: ix.check(),
     )
     try:
         index = open_index(root)
@@ -40,57 +49,282 @@ def exercise(root: Path) -> list[str]:
     return errors
 
 
-def flip_bytes(root: Path, rng: random.Random, flips: int) -> Path:
-    """Flip ``flips`` distinct random bits in one random file of the current generation (or
-    CURRENT); distinct, so that two flips of one bit never cancel out."""
-    files = sorted(p for p in current(root).iterdir() if p.stat().st_size and p.name != "MAIN_WRITELOCK")
-    target = rng.choice([*files, root / "CURRENT"])
+#: The kinds of file an index holds, by what they hold. Every file of a generation has one.
+ROLES = ("current", "toc", "terms", "postings", "stored", "lengths", "id column", "columns", "meta",
+         "vocabulary")
+
+
+def read_toc(generation: Path):
+    """The table of contents of a generation, read by Whoosh."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    from msqa_search.engine.schema import SCHEMA
+
+    number = int(next(generation.glob("_MAIN_*.toc")).stem.rsplit("_", 1)[1])
+    return TOC.read(FileStorage(str(generation)), "MAIN", number, schema=SCHEMA)
+
+
+def segment_order(generation: Path) -> list[str]:
+    """The segments of a generation as its table of contents lists them (their names are
+    random, their order is not)."""
+    return [segment.segment_id() for segment in read_toc(generation).segments]
+
+
+def files_by_role(root: Path) -> dict[str, list[Path]]:
+    """The files of the current generation (and CURRENT) of each role, segment files in
+    the order of the table of contents, so that a seed picks the same file in every build."""
+    generation = current(root)
+    order = segment_order(generation)
+
+    def per_segment(suffix: str) -> list[Path]:
+        return [generation / f"{segment}{suffix}" for segment in order]
+
+    found = {
+        "current": [root / "CURRENT"],
+        "toc": sorted(generation.glob("_MAIN_*.toc")),
+        "terms": per_segment(".trm"),
+        "postings": per_segment(".pst"),
+        "stored": per_segment("._stored.col"),
+        "lengths": [p for segment in order for p in sorted(generation.glob(f"{segment}._*_len.col"))],
+        "id column": per_segment(".answer_id.col"),
+        "columns": per_segment(".msqa-columns"),
+        "meta": [generation / "msqa-index.json"],
+        "vocabulary": [generation / "vocabulary.tsv"],
+    }
+    return found
+
+
+def flip_bits(target: Path, rng: random.Random, flips: int) -> list[int]:
+    """Flip ``flips`` distinct random bits of ``target``; distinct, so that two flips of
+    one bit never cancel out. Returns the bits flipped."""
     data = bytearray(target.read_bytes())
-    for bit in rng.sample(range(len(data) * 8), min(flips, len(data) * 8)):
+    bits = rng.sample(range(len(data) * 8), min(flips, len(data) * 8))
+    for bit in bits:
         data[bit // 8] ^= 1 << (bit % 8)
     target.write_bytes(bytes(data))
-    return target
+    return bits
 
 
-def run_flips(template: Path, tmp_path: Path, trials: int, seed: int) -> dict[str, int]:
-    rng = random.Random(seed)
-    outcomes: dict[str, int] = {}
+class _Hang(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int, what: str) -> Iterator[None]:
+    """Fail (rather than wait for ever) when the block takes more than ``seconds``."""
+    def expired(signum, frame):
+        raise _Hang(what)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    except _Hang:
+        pytest.fail(f"{what}: still running after {seconds} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def unraisable(monkeypatch) -> list:
+    """What the garbage collector could not report (a file left open: ResourceWarning)."""
+    found: list = []
+    monkeypatch.setattr(sys, "unraisablehook", found.append)
+    return found
+
+
+def run_flips(template: Path, tmp_path: Path, role: str, trials: int, unraisable: list) -> Counter:
+    """``trials`` damaged copies of ``template``, each with 1 to 8 bits flipped in one file of
+    ``role``; every public read of each must give results or a library error, close every
+    file it opened, and end; check() must report every flip. Returns the first error of
+    each copy ("none" for none)."""
+    rng = random.Random(f"{role}-{trials}")
+    outcomes: Counter = Counter()
     for trial in range(trials):
         root = tmp_path / f"trial-{trial}"
         shutil.copytree(template, root)
-        target = flip_bytes(root, rng, rng.choice((1, 1, 2, 8)))
-        errors = exercise(root)  # anything but a library error fails the test here
-        if target.name != "CURRENT":
+        target = rng.choice(files_by_role(root)[role])
+        bits = flip_bits(target, rng, rng.choice((1, 1, 2, 8)))
+        what = f"{role} trial {trial}: bits {bits} of {target.name}"
+        with time_limit(60, what):
             try:
-                with open_index(root) as index:
-                    problems = index.check()
-                assert problems, f"check() found nothing wrong after flipping {target.name}"
-            except IndexDamagedError:
-                pass
-        outcomes[errors[0] if errors else "none"] = outcomes.get(errors[0] if errors else "none", 0) + 1
+                errors = exercise(root)
+            except Exception as e:  # noqa: BLE001 - reported with the flip that caused it
+                raise AssertionError(f"{what}: {type(e).__name__}: {e}") from e
+            assert set(errors) <= LIBRARY_ERRORS, what
+            if role != "current":
+                try:
+                    with open_index(root) as index:
+                        problems = index.check()
+                    assert problems, f"{what}: check() found nothing wrong"
+                except IndexDamagedError:
+                    pass
+        gc.collect()
+        assert not unraisable, f"{what}: {unraisable[0].exc_value}"
+        outcomes[errors[0] if errors else "none"] += 1
         shutil.rmtree(root)
     return outcomes
 
 
-class TestByteFlips:
-    """Random bit flips in any index file give library errors only, and check() reports each."""
+#: The errors a damaged copy may give: damage, or what the damage makes the index say
+#: (a flipped schema number, an answer id the columns name but the documents lack).
+LIBRARY_ERRORS = {"IndexDamagedError", "IndexSchemaError", "AnswerNotFoundError"}
 
-    # Known: now and then (about 1 in 300 flips confined to the terms and postings files)
-    # a flip still escapes as a raw ValueError from Whoosh's term reader, or leaves the
-    # files of a half-opened segment to the garbage collector (a ResourceWarning). Which
-    # flips hit depends on the segments' random file names, so these runs report those
-    # cases without failing CI; docs/reliability.md says so.
-    @pytest.mark.xfail(strict=False, reason="rare flips in terms files still escape; see docs/reliability.md")
-    def test_a_few_dozen_flips(self, two_segment_index, tmp_path):
-        """20 damaged copies (1 to 8 flips each) of a two-segment index: no raw exception."""
-        outcomes = run_flips(two_segment_index, tmp_path, 20, seed=14)
-        assert outcomes.get("IndexDamagedError", 0) > 0
+
+class TestByteFlips:
+    """Random bit flips in every kind of index file give library errors only, leave no file
+    open, and check() reports each."""
+
+    def test_every_file_has_a_role(self, two_segment_index):
+        """The roles cover every file of a generation, so no kind of file goes unflipped."""
+        by_role = files_by_role(two_segment_index)
+        assert sorted(by_role) == sorted(ROLES)
+        listed = {p for paths in by_role.values() for p in paths}
+        present = {p for p in current(two_segment_index).iterdir() if p.name != "MAIN_WRITELOCK"}
+        assert present | {two_segment_index / "CURRENT"} == listed
+        assert all(p.exists() for p in listed)
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_a_few_flips(self, two_segment_index, tmp_path, role, unraisable):
+        """5 damaged copies per kind of file: library errors only, no file left open."""
+        outcomes = run_flips(two_segment_index, tmp_path, role, 5, unraisable)
+        assert sum(outcomes.values()) == 5
 
     @pytest.mark.slow
-    @pytest.mark.xfail(strict=False, reason="rare flips in terms files still escape; see docs/reliability.md")
-    def test_many_flips(self, two_segment_index, tmp_path):
-        """250 damaged copies: no raw exception, ever."""
-        run_flips(two_segment_index, tmp_path, 250, seed=1709)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_many_flips(self, two_segment_index, tmp_path, role, unraisable):
+        """150 damaged copies per kind of file (1,500 in all): library errors only, ever."""
+        outcomes = run_flips(two_segment_index, tmp_path, role, 150, unraisable)
+        assert sum(outcomes.values()) == 150
+
+
+def in_process(*args) -> tuple[int, str, str]:
+    """Run msqa-search in this process; a raw exception fails the test."""
+    from click.testing import CliRunner
+
+    from msqa_search.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="msqa-search")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def in_a_process(*args) -> tuple[int, str, str]:
+    """Run msqa-search as a real process."""
+    result = run_cli(*args)
+    return result.returncode, result.stdout, result.stderr
+
+
+def run_cli_flips(template: Path, tmp_path: Path, role: str, trials: int, run, unraisable: list) -> Counter:
+    """``trials`` damaged copies of ``template`` (a flip in one file of ``role`` each),
+    searched, counted and checked through the command line: each command finds hits
+    (0), none (1), or fails with one line on stderr and exit status 2 (the damaged-index
+    error or another of the library's), never with a traceback. Returns the exit codes."""
+    rng = random.Random(f"cli-{role}-{trials}")
+    codes: Counter = Counter()
+    for trial in range(trials):
+        root = tmp_path / f"cli-trial-{trial}"
+        shutil.copytree(template, root)
+        target = rng.choice(files_by_role(root)[role])
+        bits = flip_bits(target, rng, rng.choice((1, 1, 2, 8)))
+        for command in (("botox",), ("stats",), ("check",)):
+            what = f"{role} trial {trial}: bits {bits} of {target.name}: msqa-search {' '.join(command)}"
+            with time_limit(120, what):
+                code, out, err = run(*command, "--index", root)
+            assert "Traceback" not in out + err, what
+            assert code in (0, 1, 2), what
+            assert err.count("\n") <= 1, what
+            if code == 2:
+                assert err.startswith("Error: ") and "Rebuild it with `msqa-search index --rebuild" in err, what
+            codes[code] += 1
+        gc.collect()
+        assert not unraisable, f"{role} trial {trial}: {unraisable[0].exc_value}"
+        shutil.rmtree(root)
+    return codes
+
+
+class TestByteFlipsCommandLine:
+    """The same flips through `msqa-search`: results, or the one-line error and exit 2."""
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_a_few_flips(self, two_segment_index, tmp_path, role, unraisable):
+        """A damaged copy per kind of file, the command line run in this process."""
+        codes = run_cli_flips(two_segment_index, tmp_path, role, 1, in_process, unraisable)
+        assert sum(codes.values()) == 3
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("role", ROLES)
+    def test_real_processes(self, two_segment_index, tmp_path, role, unraisable):
+        """3 damaged copies per kind of file, through real `msqa-search` processes."""
+        codes = run_cli_flips(two_segment_index, tmp_path, role, 3, in_a_process, unraisable)
+        assert sum(codes.values()) == 9
+
+
+#: Pickles that make the unpickler raise what garbled bytes made it raise in the random runs.
+GARBLED_PICKLES = {
+    "ValueError": b"\x80\x02\x84\xff\xff\xff\x7f",  # an unregistered extension code
+    "TypeError": b"\x80\x02}]]s.",  # a list as a dict key
+    "AttributeError": b"\x80\x04}(K\x01\x90.",  # set items added to a dict
+}
+
+
+def overwrite(path: Path, position: int, payload: bytes) -> None:
+    """Write ``payload`` over the bytes at ``position``; the file keeps its size."""
+    data = bytearray(path.read_bytes())
+    assert position + len(payload) <= len(data)
+    data[position:position + len(payload)] = payload
+    path.write_bytes(bytes(data))
+
+
+def garble_terms_header(root: Path, payload: bytes) -> Path:
+    """Garble the pickled header (the field map) at the end of the terms file of the last
+    segment, so that the first segment opens and the second trips over it."""
+    terms = files_by_role(root)["terms"][-1]
+    data = terms.read_bytes()
+    (length,) = struct.unpack("!i", data[-4:])
+    assert len(payload) <= length
+    overwrite(terms, len(data) - 4 - length, payload)
+    return terms
+
+
+class TestGarbledPickles:
+    """What garbled pickles raise (ValueError, TypeError, AttributeError...) is damage, and a
+    reader that trips over one closes every file it opened."""
+
+    @pytest.mark.parametrize("payload", GARBLED_PICKLES.values(), ids=GARBLED_PICKLES)
+    def test_terms_file_of_a_later_segment(self, two_segment_index, payload, unraisable):
+        """A garbled terms header in the second segment: IndexDamagedError from every read,
+        and neither segment's files left open."""
+        garble_terms_header(two_segment_index, payload)
+        assert set(exercise(two_segment_index)) == {"IndexDamagedError"}
+        gc.collect()
+        assert [str(u.exc_value) for u in unraisable] == []
+
+    @pytest.mark.parametrize("payload", GARBLED_PICKLES.values(), ids=GARBLED_PICKLES)
+    def test_segment_list(self, two_segment_index, payload, unraisable):
+        """A garbled segment list in the table of contents: IndexDamagedError on open."""
+        toc = files_by_role(two_segment_index)["toc"][0]
+        data = toc.read_bytes()
+        pickled = pickle.dumps(read_toc(toc.parent).segments, -1)  # the last thing in the file
+        assert data.endswith(pickled)
+        overwrite(toc, len(data) - len(pickled), payload)
+        with pytest.raises(IndexDamagedError):
+            open_index(two_segment_index)
+        gc.collect()
+        assert [str(u.exc_value) for u in unraisable] == []
+
+    @pytest.mark.parametrize("command", ["search", "stats"])
+    def test_command_line(self, two_segment_index, command):
+        """Through the command line: one line on stderr, exit status 2, no traceback."""
+        garble_terms_header(two_segment_index, GARBLED_PICKLES["ValueError"])
+        args = ("botox",) if command == "search" else ()
+        result = run_cli(command, *args, "--index", two_segment_index)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"Error: the index at {two_segment_index} is damaged (")
+        assert result.stderr.count("\n") == 1
 
 
 def rewrite_columns_header(root: Path, change) -> None:
