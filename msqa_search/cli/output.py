@@ -12,14 +12,12 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from ..model import Answer, Consensus, Doctor, Stance, Thread
+from ..model import Doctor
 from ..results import Hit, Results
 
 __all__ = [
     "CUT_MARK",
-    "LABEL_WORDS",
     "Style",
-    "answer_lines",
     "bar",
     "compact_facet_lines",
     "doctor_line",
@@ -27,15 +25,15 @@ __all__ = [
     "ellipsis",
     "facet_lines",
     "hit_lines",
+    "joined_lines",
     "plain",
     "plural",
     "results_lines",
     "safe",
     "snippet_lines",
-    "stance_lines",
     "summary",
-    "thread_lines",
     "title_lines",
+    "wrap",
 ]
 
 Style = Callable[[str, str], str]
@@ -95,7 +93,7 @@ def doctor_line(doctor: Doctor | None, *, fancy: bool = True) -> str:
     return (" · " if fancy else " | ").join(doctor_parts(doctor, fancy=fancy))
 
 
-def _joined_lines(parts: Sequence[str], sep: str, width: int, indent: str) -> list[str]:
+def joined_lines(parts: Sequence[str], sep: str, width: int, indent: str) -> list[str]:
     """``parts`` joined by ``sep``, wrapped between parts (a part longer than a line
     is wrapped on its own)."""
     lines: list[str] = []
@@ -109,11 +107,11 @@ def _joined_lines(parts: Sequence[str], sep: str, width: int, indent: str) -> li
         lines.append(line)
     out = []
     for line in lines:
-        out.extend(_wrap(line, width, indent) if len(indent) + len(line) > width else [indent + line])
+        out.extend(wrap(line, width, indent) if len(indent) + len(line) > width else [indent + line])
     return out
 
 
-def _wrap(text: str, width: int, indent: str) -> list[str]:
+def wrap(text: str, width: int, indent: str) -> list[str]:
     return textwrap.wrap(text, width=max(width, 30), initial_indent=indent, subsequent_indent=indent,
                          break_on_hyphens=False) or [indent]
 
@@ -187,15 +185,15 @@ def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool,
     head = f"{rank:>2}. "
     lines = title_lines(head, hit.title or "(untitled answer)", hit.answer_id, width, style, hit.cut)
     indent = " " * len(head)
-    card = _joined_lines(doctor_parts(hit.doctor, fancy=fancy), " · " if fancy else " | ", width, indent)
+    card = joined_lines(doctor_parts(hit.doctor, fancy=fancy), " · " if fancy else " | ", width, indent)
     lines.extend(indent + style(line[len(indent):], "doctor") for line in card)
     if hit.thread_hits > 1:
         more = plural(hit.thread_hits - 1, "more matching answer")
         lines.append(indent + style(f"+{more} in this thread", "dim"))
     question = f"Q: {safe(hit.thread_title)}" if hit.thread_title else "Q: (untitled question)"
-    lines.extend(style(x, "question") for x in _wrap(question, width, indent))
+    lines.extend(style(x, "question") for x in wrap(question, width, indent))
     if split:
-        lines.extend(style(x, "summary") for x in _wrap(f"Split: {safe(split)}", width, indent))
+        lines.extend(style(x, "summary") for x in wrap(f"Split: {safe(split)}", width, indent))
     for fragment in hit.highlights:
         lines.extend(snippet_lines(fragment, width, indent, style, fancy))
     return lines
@@ -278,7 +276,7 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool, *, ta
         consensus = results.consensus.get(hit.thread_id)
         lines.extend(hit_lines(rank, hit, width, style, fancy, consensus.summary if consensus else None))
         lines.append("")
-    lines.extend(style(x, "summary") for x in _wrap(summary(results), width, ""))
+    lines.extend(style(x, "summary") for x in wrap(summary(results), width, ""))
     if tables:
         lines.extend(facet_lines(results, style, fancy))
     else:
@@ -297,88 +295,3 @@ def summary(results: Results) -> str:
     searched = results.searched or results.query
     verb = "matches" if results.total == 1 else "match"
     return f"{plural(results.total, noun)} {verb} {safe(searched)!r}; showing {shown}"
-
-
-def _paragraphs(text: str, width: int, indent: str) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n\n"):
-        if lines:
-            lines.append("")
-        lines.extend(_wrap(safe(" ".join(paragraph.split())), width, indent))
-    return lines
-
-
-def answer_lines(thread: Thread, answer: Answer, width: int, style: Style, fancy: bool,
-                 stances: Sequence[Stance] = ()) -> list[str]:
-    """An answer in full with its doctor card, its ``stances`` on the thread's question,
-    and the question it answers."""
-    lines = title_lines("", answer.title or "(untitled answer)", answer.id, width, style, answer.cut)
-    lines.extend(style(x, "doctor") for x in _joined_lines(doctor_parts(answer.doctor, fancy=fancy),
-                                                          " · " if fancy else " | ", width, ""))
-    for stance in stances:
-        lines.extend(stance_lines(stance, width, "", style, fancy))
-    lines.append("")
-    lines.extend(_paragraphs(answer.body, width, ""))
-    lines.append("")
-    lines.append(style("Question", "heading") + style(f"  [{safe(thread.id)}] {plural(len(thread.answers), 'answer')}", "dim"))
-    lines.extend(_wrap(safe(thread.title), width, "  "))
-    if thread.body:
-        lines.append("")
-        lines.extend(_paragraphs(thread.body, width, "  "))
-    return lines
-
-
-#: How each stance label reads in text (docs/consensus.md).
-LABEL_WORDS = {"for": "yes", "against": "no", "conditional": "only if", "unclear": "no position"}
-
-
-def stance_lines(stance: Stance, width: int, indent: str, style: Style, fancy: bool) -> list[str]:
-    """``Botox: no - "the sentence that says so"``, the sentence highlighted."""
-    name = safe(stance.target[:1].upper() + stance.target[1:]) if stance.target else "The question"
-    word = LABEL_WORDS[stance.label]
-    if stance.label == "conditional" and stance.condition:
-        word = f"only if cleared by {'an' if stance.condition[:1] in 'aeiou' else 'a'} {safe(stance.condition)}"
-    head = f"{name}: {word}"
-    if stance.evidence is None:
-        return [indent + style(head, "summary")]
-    dash, (left, right) = (" — ", "“”") if fancy else (" - ", '""')
-    text = f"{head}{dash}{left}{safe(stance.evidence)}{right}"
-    wrapped = _wrap(text, width, indent)
-    # The head in bold, the quoted sentence highlighted, line by line as wrapped.
-    out = []
-    for i, line in enumerate(wrapped):
-        body = line[len(indent):]
-        if i == 0 and body.startswith(head):
-            out.append(indent + style(head, "summary") + style(body[len(head):], "match"))
-        else:
-            out.append(indent + style(body, "match"))
-    return out
-
-
-def thread_lines(thread: Thread, width: int, style: Style, fancy: bool,
-                 consensus: Consensus | None = None) -> list[str]:
-    """A whole thread: the question, how its answers split (with ``consensus``), then
-    every answer with its doctor card, its stance on each target and its text."""
-    lines = title_lines("", thread.title or "(untitled question)", thread.id, width, style)
-    lines.append(style(plural(len(thread.answers), "answer"), "dim"))
-    stances: dict[str, list[Stance]] = {}
-    if consensus is not None:
-        lines.extend(style(x, "summary") for part in consensus.summary.split("; ")
-                     for x in _wrap(safe(part), width, ""))
-        for item in consensus.stances:
-            stances.setdefault(item.answer_id, []).append(item.stance)
-    if thread.body:
-        lines.append("")
-        lines.extend(_paragraphs(thread.body, width, ""))
-    for answer in thread.answers:
-        lines.append("")
-        head = f"{answer.position:>2}. "
-        indent = " " * len(head)
-        lines.extend(title_lines(head, answer.title or "(untitled answer)", answer.id, width, style, answer.cut))
-        lines.extend(indent + style(x[len(indent):], "doctor") for x in _joined_lines(
-            doctor_parts(answer.doctor, fancy=fancy), " · " if fancy else " | ", width, indent))
-        for stance in stances.get(answer.id, ()):
-            lines.extend(stance_lines(stance, width, indent, style, fancy))
-        lines.append("")
-        lines.extend(_paragraphs(answer.body, width, indent))
-    return lines

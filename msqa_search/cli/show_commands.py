@@ -10,7 +10,7 @@ import msqa_search as lib
 
 from ..errors import AnswerNotFoundError, IndexDamagedError, ThreadNotFoundError, rebuild_hint
 from ..model import Problem, to_dict
-from . import output
+from . import output, thread_output
 from .app import Failure, cli, color_option, default_index_path, index_option, json_option, open_or_build
 from .terminal import color_on, echo, echo_err, echo_json, unicode_ok, styler, terminal_width
 
@@ -50,9 +50,9 @@ def show(answer_id, index_path, as_json, color):
             echo_json({"thread": to_dict(thread), "consensus": to_dict(consensus)})
         return
     style, width, fancy = styler(color_on(color)), terminal_width(), unicode_ok()
-    lines = (output.answer_lines(thread, answer, width, style, fancy,
+    lines = (thread_output.answer_lines(thread, answer, width, style, fancy,
                                  tuple(s.stance for s in consensus.stances if s.answer_id == answer.id)) if answer
-             else output.thread_lines(thread, width, style, fancy, consensus))
+             else thread_output.thread_lines(thread, width, style, fancy, consensus))
     click.echo("\n".join(lines))
 
 
