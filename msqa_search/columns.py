@@ -3,8 +3,9 @@
 Counting facets by walking postings in Python, or rebuilding a filter's document set on
 every query, is what makes plain Whoosh slow. Instead, each segment gets a small file
 holding, for every document number, the index of its specialty, city, doctor, rating
-band and thread in a table, plus its rating, review count, position and stance labels
-(a bit per label, index_stance.py). Facet counts are then a
+band and thread in a table, plus its rating, review count, position, stance labels
+(a bit per label, index_stance.py), whether the page copy cuts it, and the hash of its
+normalised body and doctor (``duplicate_key``: identical answers are shown once). Facet counts are then a
 ``numpy.bincount`` over the matching document numbers, and filters cached boolean arrays
 (facets.py, ranking.py).
 
@@ -14,8 +15,10 @@ raw little-endian 32-bit integers in the order of ``ARRAYS``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import stat
 import sys
 from array import array
@@ -34,18 +37,26 @@ __all__ = [
     "TABLES",
     "UNKNOWN",
     "concat",
+    "duplicate_key",
     "facet_key",
     "load",
     "rating_band",
     "save",
 ]
 
-FORMAT = 2
+#: 3: the cut flag and the duplicate key (dup_hi, dup_lo).
+FORMAT = 3
 #: Facets whose values live in a table; the array holds the value's place in it.
 TABLES = ("specialty", "city", "doctor", "rating", "thread")
 #: All arrays, one int per document; -1 stands for "none" in rating and reviews; stance
-#: holds a bit per label the answer takes (index_stance.LABEL_BITS).
-ARRAYS = (*TABLES, "rating100", "reviews", "position", "stance")
+#: holds a bit per label the answer takes (index_stance.LABEL_BITS); cut is 1 for an
+#: answer the page copy stops inside; dup_hi and dup_lo are the two halves of its
+#: duplicate key (both 0: never folded).
+ARRAYS = (*TABLES, "rating100", "reviews", "position", "stance", "cut", "dup_hi", "dup_lo")
+#: An answer body of fewer words than this is never folded with another: "Yes." from two
+#: doctors, or one doctor in two threads, are two answers.
+DUPLICATE_WORDS = 8
+_WORDS = re.compile(r"\w+")
 UNKNOWN = "unknown"
 BANDS = ("4.8-5.0", "4.5-4.8", "4.0-4.5", "below 4.0", "unrated")
 
@@ -61,6 +72,18 @@ def rating_band(rating: float | None) -> str:
     if rating >= 4.0:
         return "4.0-4.5"
     return "below 4.0"
+
+
+def duplicate_key(body: str, doctor: str | None) -> tuple[int, int]:
+    """A 64-bit hash of the body's words (case and punctuation aside) and the doctor's
+    facet key, as two signed 32-bit halves; ``(0, 0)`` for a body too short to fold."""
+    words = _WORDS.findall(body.casefold())
+    if len(words) < DUPLICATE_WORDS:
+        return 0, 0
+    text = (facet_key(doctor) if doctor else "") + "\n" + " ".join(words)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    hi, lo = int.from_bytes(digest[:4], "little", signed=True), int.from_bytes(digest[4:], "little", signed=True)
+    return (hi, lo) if (hi, lo) != (0, 0) else (0, 1)
 
 
 def facet_key(value: str | None) -> str:
@@ -95,7 +118,7 @@ class ColumnsBuilder:
 
     def add(self, *, answer_id: str, thread_id: str, position: int, specialty: str | None,
             city: str | None, doctor: str | None, rating: float | None,
-            reviews: int | None, stance: int = 0) -> None:
+            reviews: int | None, stance: int = 0, cut: bool = False, body: str = "") -> None:
         values = {
             "specialty": specialty, "city": city, "doctor": doctor,
             "rating": rating_band(rating), "thread": thread_id,
@@ -113,6 +136,10 @@ class ColumnsBuilder:
         self._arrays["reviews"].append(-1 if reviews is None else min(reviews, 2**31 - 1))
         self._arrays["position"].append(position)
         self._arrays["stance"].append(stance)
+        self._arrays["cut"].append(1 if cut else 0)
+        hi, lo = duplicate_key(body, doctor)
+        self._arrays["dup_hi"].append(hi)
+        self._arrays["dup_lo"].append(lo)
         self._ids.append(answer_id)
 
     @property
@@ -213,7 +240,8 @@ def load(path: Path) -> Columns:
 def _bounds(tables: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
     """The inclusive range each array's values must lie in."""
     bounds = {name: (0, len(tables[name]) - 1) for name in TABLES}
-    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1), stance=(0, 15))
+    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1), stance=(0, 15),
+                  cut=(0, 1))
     return bounds
 
 

@@ -4,6 +4,8 @@ Plain words are scored with numpy over Whoosh's postings read as arrays
 (engine/postings.py), with the formula and statistics Whoosh uses, so the scores are
 Whoosh's own in a fraction of the time. A phrase among a word's alternatives (a synonym
 such as "botulinum toxin") scores as its words do in the answers that hold them all.
+A length prior keeps fragments (a one-word answer, one the page copy cuts off) below
+complete answers with the same match, and identical answers are folded into one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,20 @@ from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
 from .query import Plan
 
-__all__ = ["BM25", "COORDINATION", "SORTS", "concept_scores", "rank", "score"]
+__all__ = ["BM25", "COORDINATION", "CUT_PRIOR", "FULL_WORDS", "SHORT_POWER", "SORTS", "also", "concept_scores",
+           "fold", "fragment_prior", "rank", "score"]
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
 BM25 = {"B": 1.0, "K1": 1.5}
 COORDINATION = 0.25
+#: The fragment prior: an answer body of fewer than FULL_WORDS indexed words scores
+#: (words / FULL_WORDS) ** SHORT_POWER of its score, and one the page copy cuts off
+#: CUT_PRIOR of it. BM25 normalises by length, so a one-word answer that holds the word
+#: would otherwise outscore every complete answer saying the same thing.
+FULL_WORDS = 12
+SHORT_POWER = 0.5
+CUT_PRIOR = 0.4
 SORTS = ("relevance", "rating", "reviews")
 #: Scored words kept per generation before the memo starts afresh.
 _MEMO = 4096
@@ -56,12 +66,56 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
         # one word can outscore one holding every word typed; a patient expects the
         # latter first.
         scores *= (coverage / len(concepts)) ** COORDINATION
+        scores *= fragment_prior(snapshot)
     else:
         scores, coverage = np.zeros(vec.size, dtype=np.float64), np.zeros(vec.size, dtype=np.int16)
     if plan.query is None:
         return scores, np.flatnonzero(coverage)
     matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
     return scores, matched[vec.live[matched]]
+
+
+def fragment_prior(snapshot: Snapshot) -> np.ndarray:
+    """Each document's fragment prior (1.0 for a complete answer of FULL_WORDS or more)."""
+    cached = snapshot.filter_masks.get(("fragment prior", None))
+    if cached is not None:
+        return cached
+    lengths = snapshot.postings.lengths("body").astype(np.float64)
+    prior = (np.clip(lengths, 1.0, FULL_WORDS) / FULL_WORDS) ** SHORT_POWER
+    prior[snapshot.arrays["cut"] != 0] *= CUT_PRIOR
+    snapshot.filter_masks[("fragment prior", None)] = prior
+    return prior
+
+
+def _duplicate_keys(snapshot: Snapshot, docs: np.ndarray) -> np.ndarray:
+    arrays = snapshot.arrays
+    return (arrays["dup_hi"][docs].astype(np.int64) << 32) | (arrays["dup_lo"][docs].astype(np.int64) & 0xFFFFFFFF)
+
+
+def fold(snapshot: Snapshot, scores: np.ndarray, matched: np.ndarray) -> np.ndarray:
+    """``matched`` (sorted) with each set of identical answers (same duplicate key:
+    body and doctor, columns.py) reduced to its best: highest score, then answer id.
+    The copies share their doctor, so the best by score is the best by rating too."""
+    keys = _duplicate_keys(snapshot, matched)
+    keyed = keys != 0
+    if len(matched) < 2 or not keyed.any():
+        return matched
+    docs, keys = matched[keyed], keys[keyed]
+    order = np.lexsort((snapshot.answer_rank[docs], -scores[docs], keys))
+    ordered = keys[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return np.sort(np.concatenate([matched[~keyed], docs[order][first]]))
+
+
+def also(snapshot: Snapshot, matched: np.ndarray, docnum: int) -> tuple[str, ...]:
+    """The ids of the other documents of ``matched`` that are identical to ``docnum``."""
+    key = _duplicate_keys(snapshot, np.array([docnum]))[0]
+    if key == 0:
+        return ()
+    same = matched[_duplicate_keys(snapshot, matched) == key]
+    ids = snapshot.columns.answer_ids
+    return tuple(sorted(ids[d] for d in same.tolist() if d != docnum))
 
 
 def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: float, K1: float,

@@ -62,6 +62,9 @@ class Hit:
     stances: tuple[Stance, ...] = attrs.field(default=(), converter=tuple)
     """The answer's stance on each target of its thread's question, in target order
     (judged when the thread was indexed)."""
+    also: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Ids of other matching answers with the same body by the same doctor (the same
+    answer captured on other pages), folded into this hit."""
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +73,8 @@ class Results:
 
     query: str
     total: int
-    """How many answers match, over all pages."""
+    """How many answers match, over all pages, each set of identical answers counted
+    once (see ``Hit.also``)."""
     hits: tuple[Hit, ...] = attrs.field(converter=tuple)
     facets: dict[str, Facet] = attrs.field(factory=dict)
     """Facet name -> its most common values, counted over all matches."""
@@ -79,6 +83,8 @@ class Results:
     searched: str | None = None
     """The query actually searched when it differs from ``query`` (the suggestion,
     when the typed query had no hits)."""
+    folded: int = 0
+    """How many matching answers were folded into an identical one (not in ``total``)."""
     page: int = 1
     limit: int = 10
     group_by_thread: bool = False

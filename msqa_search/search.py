@@ -195,6 +195,9 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
         mask = facets_mod.combine(parts.values())
         if mask is not None:
             matched = matched[mask[matched]]
+        # Identical answers (one doctor's answer captured on two pages) count once, in
+        # the total and the facets alike; the hit shown names the others.
+        unfolded, matched = matched, ranking.fold(snapshot, scores, matched)
         counts = {}
         for name in facets:
             counted = matched
@@ -202,7 +205,7 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
                 # Disjunctive: the facet's own filter is left out, so that its other
                 # values (which a repeated filter could add) are counted too.
                 others = facets_mod.combine(part for key, part in parts.items() if key != name)
-                counted = everything if others is None else everything[others[everything]]
+                counted = ranking.fold(snapshot, scores, everything if others is None else everything[others[everything]])
             counts[name] = facets_mod.facet(snapshot, name, counted, shape.facet_size)
         wanted = page * limit
         sizes: dict[int, int] = {}
@@ -217,14 +220,16 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             marked, phrases = frozenset(found_terms), frozenset(found_phrases)
         terms = marked | expand_patterns(snapshot.searcher, tuple(patterns))
         hits = tuple(
-            _hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape)
+            attrs.evolve(_hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape),
+                         also=ranking.also(snapshot, unfolded, int(d)))
             for d in ranked[(page - 1) * limit : wanted]
         )
         consensus = {
             hit.thread_id: documents.stored_consensus(snapshot.root, snapshot.searcher, hit.thread_id) for hit in hits
         } if group_by_thread else {}
     filtered = tuple(name for name in ("specialty", "city", "doctor", "stance") if name in parts)
-    return Results(query=query, total=total, hits=hits, facets=counts, page=page, limit=limit,
+    return Results(query=query, total=total, folded=len(unfolded) - len(matched), hits=hits, facets=counts,
+                   page=page, limit=limit,
                    group_by_thread=group_by_thread, filtered=filtered,
                    notices=tuple(notices), consensus=consensus)
 

@@ -31,11 +31,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMMANDS = ("search", "index", "show", "stats", "parse", "values", "similar", "remove")
 RESULT_KEYS = {
     "query", "total", "hits", "facets", "suggestion", "searched", "page", "limit",
-    "group_by_thread", "elapsed", "filtered", "notices", "consensus",
+    "group_by_thread", "elapsed", "filtered", "notices", "consensus", "folded",
 }
 HIT_KEYS = {
     "answer_id", "thread_id", "thread_title", "position", "title", "body", "doctor",
-    "score", "highlights", "thread_hits", "cut", "stances",
+    "score", "highlights", "thread_hits", "cut", "stances", "also",
 }
 DOCTOR_KEYS = {"name", "credentials", "city", "specialty", "rating", "reviews", "badges"}
 
@@ -1048,7 +1048,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  2\n"
+            "schema version  3\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
@@ -1059,7 +1059,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 2, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 3, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 

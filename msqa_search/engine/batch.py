@@ -56,7 +56,7 @@ class Batch:
             fields = document(thread, answer, stances[answer.id])
             self.writer.add_document(**fields)
             self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor,
-                                          stances[answer.id]))
+                                          stances[answer.id], body=answer.body, cut=answer.cut))
             text = f"{answer.title} {answer.body} {fields['question']}".lower()
             self.vocabulary.update(set(_WORD.findall(text)))
 
@@ -101,7 +101,8 @@ def _columns_from_segment(ix, segment) -> cols.Columns:
             card = fields.get("card")
             doctor = from_dict(Doctor, json.loads(card)) if card else None
             stances = index_stance.loads(fields["stances"])
-            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor, stances))
+            builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor, stances,
+                                     body=fields["body"], cut=bool(fields.get("cut", False))))
     finally:
         reader.close()
     return builder.build()

@@ -56,6 +56,8 @@ class Postings:
             for sub, offset in self.parts:
                 reader = sub.reader()
                 count = reader.doc_count_all()
+                if not count:  # an empty index's reader holds no length table
+                    continue
                 data = compat.reader_lengths(reader, field)[:count]
                 codes = np.zeros(count, dtype=np.uint8)
                 codes[: len(data)] = np.frombuffer(data, dtype=np.uint8)

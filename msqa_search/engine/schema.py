@@ -32,8 +32,9 @@ __all__ = [
 ]
 
 #: 2: each answer stores its stances, and the columns hold its stance labels; words
-#: the stemmer splits (breastfed, breastfeeding) share a stem.
-SCHEMA_VERSION = 2
+#: the stemmer splits (breastfed, breastfeeding) share a stem. 3: the columns hold the
+#: cut flag and the duplicate key.
+SCHEMA_VERSION = 3
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
 MAX_REVIEWS = 2**31 - 1
@@ -156,12 +157,13 @@ def document(thread: Thread, answer: Answer, stances: tuple[Stance, ...]) -> dic
 
 
 def column_row(thread_id: str, answer_id: str, position: int, doctor: Doctor | None,
-               stances: tuple[Stance, ...]) -> dict:
+               stances: tuple[Stance, ...], *, body: str = "", cut: bool = False) -> dict:
     doctor = doctor or Doctor()
     return dict(
         answer_id=answer_id, thread_id=thread_id, position=position,
         specialty=doctor.specialty, city=doctor.city, doctor=doctor.name,
         rating=doctor.rating, reviews=doctor.reviews, stance=index_stance.mask(stances),
+        body=body, cut=bool(cut),
     )
 
 
