@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import query as query_mod
-from .engine.expert import matching_docs, pattern_terms
+from .engine.expert import pattern_terms
+from .engine.matching import matching_docs
 from .engine.postings import Postings
 from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot

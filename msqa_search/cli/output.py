@@ -190,6 +190,8 @@ def hit_lines(rank: int, hit: Hit, width: int, style: Style, fancy: bool,
     if hit.thread_hits > 1:
         more = plural(hit.thread_hits - 1, "more matching answer")
         lines.append(indent + style(f"+{more} in this thread", "dim"))
+    if hit.also:
+        lines.extend(style(x, "dim") for x in wrap(f"also in: {', '.join(safe(a) for a in hit.also)}", width, indent))
     question = f"Q: {safe(hit.thread_title)}" if hit.thread_title else "Q: (untitled question)"
     lines.extend(style(x, "question") for x in wrap(question, width, indent))
     if split:
@@ -294,4 +296,5 @@ def summary(results: Results) -> str:
     noun = "thread" if results.group_by_thread else "answer"
     searched = results.searched or results.query
     verb = "matches" if results.total == 1 else "match"
-    return f"{plural(results.total, noun)} {verb} {safe(searched)!r}; showing {shown}"
+    folded = f" ({results.folded} identical {'copy' if results.folded == 1 else 'copies'} shown once)" if results.folded else ""
+    return f"{plural(results.total, noun)} {verb} {safe(searched)!r}{folded}; showing {shown}"

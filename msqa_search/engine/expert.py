@@ -23,7 +23,6 @@ __all__ = [
     "excluded_words",
     "expand_patterns",
     "field_filters",
-    "matching_docs",
     "highlight_plan",
     "is_expert",
     "is_nothing",
@@ -230,46 +229,6 @@ def expand_patterns(searcher, patterns) -> frozenset[str]:
             if field in TEXT_FIELDS:
                 found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return frozenset(found)
-
-
-def matching_docs(searcher, q) -> np.ndarray:
-    """The documents the Whoosh query ``q`` matches, sorted (without scoring them:
-    every query kind is scored by the ranking module).
-
-    The operators are set algebra over document numbers (And: intersection, Or:
-    union, AndNot and Not: difference), and only the leaves are asked of Whoosh:
-    Whoosh's and-not matcher does not always skip the excluded list forward, so an
-    excluded word could leak into the matches. Deleted documents may be among them.
-    """
-    everything = searcher.reader().doc_count_all()
-    return _docs(searcher, q, everything)
-
-
-_EMPTY = np.zeros(0, dtype=np.int64)
-
-
-def _docs(searcher, q, everything: int) -> np.ndarray:
-    if q is None or q is wq.NullQuery:
-        return _EMPTY
-    if isinstance(q, wq.AndNot):
-        return np.setdiff1d(_docs(searcher, q.a, everything), _docs(searcher, q.b, everything), assume_unique=True)
-    if isinstance(q, wq.Not):
-        return np.setdiff1d(np.arange(everything, dtype=np.int64), _docs(searcher, q.query, everything),
-                            assume_unique=True)
-    if isinstance(q, (wq.And, wq.Require)):
-        parts = [_docs(searcher, c, everything) for c in q.children()]
-        found = parts[0] if parts else _EMPTY
-        for part in parts[1:]:
-            found = np.intersect1d(found, part, assume_unique=True)
-        return found
-    if isinstance(q, wq.AndMaybe):
-        return _docs(searcher, q.a, everything)
-    if isinstance(q, (wq.Or, wq.DisjunctionMax)) and getattr(q, "minmatch", 0) <= 1:
-        parts = [_docs(searcher, c, everything) for c in q.children()]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY
-    # A leaf (term, phrase, pattern, range) or a compound of another kind: Whoosh's
-    # matcher is exact for these.
-    return np.unique(np.fromiter(searcher.docs_for_query(q), dtype=np.int64))
 
 
 def scored_leaves(q: wq.Query) -> list[tuple[str, tuple[str, ...], wq.Query | None]]:
