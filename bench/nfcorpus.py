@@ -78,7 +78,8 @@ def evaluate(split: str, synonyms: bool = True, index_dir: Path | None = None) -
                     continue
                 try:
                     results = index.search(qs[qid], limit=100, facets=(), synonyms=synonyms)
-                    ranked = [hit.thread_id for hit in results.hits]
+                    # A hit stands for the identical documents folded into it.
+                    ranked = [d for hit in results.hits for d in (hit.thread_id, *(a.split("#")[0] for a in hit.also))]
                 except msqa_search.QuerySyntaxError:
                     ranked = []
                 scores_ndcg.append(ndcg(ranked, relevant))

@@ -74,13 +74,14 @@ def rating_band(rating: float | None) -> str:
     return "below 4.0"
 
 
-def duplicate_key(body: str, doctor: str | None) -> tuple[int, int]:
-    """A 64-bit hash of the body's words (case and punctuation aside) and the doctor's
-    facet key, as two signed 32-bit halves; ``(0, 0)`` for a body too short to fold."""
+def duplicate_key(body: str, doctor: str | None, title: str = "") -> tuple[int, int]:
+    """A 64-bit hash of the body's and title's words (case and punctuation aside) and
+    the doctor's facet key, as two signed 32-bit halves; ``(0, 0)`` for a body too
+    short to fold."""
     words = _WORDS.findall(body.casefold())
     if len(words) < DUPLICATE_WORDS:
         return 0, 0
-    text = (facet_key(doctor) if doctor else "") + "\n" + " ".join(words)
+    text = "\n".join((facet_key(doctor) if doctor else "", " ".join(_WORDS.findall(title.casefold())), " ".join(words)))
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     hi, lo = int.from_bytes(digest[:4], "little", signed=True), int.from_bytes(digest[4:], "little", signed=True)
     return (hi, lo) if (hi, lo) != (0, 0) else (0, 1)
@@ -118,7 +119,8 @@ class ColumnsBuilder:
 
     def add(self, *, answer_id: str, thread_id: str, position: int, specialty: str | None,
             city: str | None, doctor: str | None, rating: float | None,
-            reviews: int | None, stance: int = 0, cut: bool = False, body: str = "") -> None:
+            reviews: int | None, stance: int = 0, cut: bool = False, body: str = "",
+            title: str = "") -> None:
         values = {
             "specialty": specialty, "city": city, "doctor": doctor,
             "rating": rating_band(rating), "thread": thread_id,
@@ -137,7 +139,7 @@ class ColumnsBuilder:
         self._arrays["position"].append(position)
         self._arrays["stance"].append(stance)
         self._arrays["cut"].append(1 if cut else 0)
-        hi, lo = duplicate_key(body, doctor)
+        hi, lo = duplicate_key(body, doctor, title)
         self._arrays["dup_hi"].append(hi)
         self._arrays["dup_lo"].append(lo)
         self._ids.append(answer_id)

@@ -22,7 +22,7 @@ from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
 from .query import Plan
 
-__all__ = ["BM25", "COORDINATION", "CUT_PRIOR", "FULL_WORDS", "SHORT_POWER", "SORTS", "also", "concept_scores",
+__all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "SHORT_POWER", "SORTS", "also", "concept_scores",
            "fold", "fragment_prior", "rank", "score"]
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
@@ -30,12 +30,14 @@ __all__ = ["BM25", "COORDINATION", "CUT_PRIOR", "FULL_WORDS", "SHORT_POWER", "SO
 BM25 = {"B": 1.0, "K1": 1.5}
 COORDINATION = 0.25
 #: The fragment prior: an answer body of fewer than FULL_WORDS indexed words scores
-#: (words / FULL_WORDS) ** SHORT_POWER of its score, and one the page copy cuts off
-#: CUT_PRIOR of it. BM25 normalises by length, so a one-word answer that holds the word
-#: would otherwise outscore every complete answer saying the same thing.
+#: (words / FULL_WORDS) ** SHORT_POWER of its score; one the page copy cuts off counts
+#: as complete only from CUT_FULL_WORDS words on. BM25 normalises by length, so a
+#: one-word answer, or the first line of a cut one, that holds the word would otherwise
+#: outscore every complete answer saying the same thing. (A long cut answer says most
+#: of what it has to say, and is often the one a reader wants: it is not damped.)
 FULL_WORDS = 12
+CUT_FULL_WORDS = 40
 SHORT_POWER = 0.5
-CUT_PRIOR = 0.4
 SORTS = ("relevance", "rating", "reviews")
 #: Scored words kept per generation before the memo starts afresh.
 _MEMO = 4096
@@ -82,8 +84,8 @@ def fragment_prior(snapshot: Snapshot) -> np.ndarray:
     if cached is not None:
         return cached
     lengths = snapshot.postings.lengths("body").astype(np.float64)
-    prior = (np.clip(lengths, 1.0, FULL_WORDS) / FULL_WORDS) ** SHORT_POWER
-    prior[snapshot.arrays["cut"] != 0] *= CUT_PRIOR
+    full = np.where(snapshot.arrays["cut"] != 0, float(CUT_FULL_WORDS), float(FULL_WORDS))
+    prior = (np.minimum(np.maximum(lengths, 1.0), full) / full) ** SHORT_POWER
     snapshot.filter_masks[("fragment prior", None)] = prior
     return prior
 

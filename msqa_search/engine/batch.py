@@ -56,7 +56,8 @@ class Batch:
             fields = document(thread, answer, stances[answer.id])
             self.writer.add_document(**fields)
             self.columns.add(**column_row(thread.id, answer.id, answer.position, answer.doctor,
-                                          stances[answer.id], body=answer.body, cut=answer.cut))
+                                          stances[answer.id], body=answer.body, title=answer.title,
+                                          cut=answer.cut))
             text = f"{answer.title} {answer.body} {fields['question']}".lower()
             self.vocabulary.update(set(_WORD.findall(text)))
 
@@ -102,7 +103,8 @@ def _columns_from_segment(ix, segment) -> cols.Columns:
             doctor = from_dict(Doctor, json.loads(card)) if card else None
             stances = index_stance.loads(fields["stances"])
             builder.add(**column_row(fields["thread_id"], fields["answer_id"], fields["position"], doctor, stances,
-                                     body=fields["body"], cut=bool(fields.get("cut", False))))
+                                     body=fields["body"], title=fields["title"],
+                                     cut=bool(fields.get("cut", False))))
     finally:
         reader.close()
     return builder.build()
