@@ -101,8 +101,8 @@ def _summary_line(
     total = sum(tally.values())
     silent = tally["unclear"]
     if not enough:
-        positioned = total - silent
-        return f"{name}: too few answers take a position to show a split ({positioned} of {total})"
+        # Said as when a split is shown: how many of the answers took no position.
+        return f"{name}: too few answers take a position to show a split ({silent} of {total} took no position)"
     parts = []
     if tally["for"]:
         parts.append(f"{tally['for']} yes")

@@ -561,7 +561,7 @@ class TestConsensus:
         silent = attrs.evolve(_thread().answers[3], position=1)
         consensus = thread_consensus(attrs.evolve(_thread(), answers=(silent,)))
         assert consensus.enough == {"botox": False}
-        assert consensus.summary == "Botox: too few answers take a position to show a split (0 of 1)"
+        assert consensus.summary == "Botox: too few answers take a position to show a split (1 of 1 took no position)"
 
     def test_question_override_and_purity(self):
         """A given question replaces the thread's; the same input gives the same result."""
