@@ -52,8 +52,9 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
               help="About how long a snippet is, in characters.")
 @json_option
-@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each.")
-@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields in columns.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each; with --group-by-thread,"
+              " each also holds its thread's consensus.")
+@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields and stances in columns.")
 @click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
