@@ -22,8 +22,8 @@ from msqa_search import (
     thread_consensus,
 )
 from msqa_search.model import from_dict, to_dict
-from msqa_search.stance_cues import CueFileError, load_cues, parse_cues
-from msqa_search.stance_text import collapse, durations, sentences
+from msqa_search.stance.cues import CueFileError, load_cues, parse_cues
+from msqa_search.stance.text import collapse, durations, sentences
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

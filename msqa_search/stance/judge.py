@@ -17,17 +17,17 @@ from functools import lru_cache
 
 import attrs
 
-from .model import Answer, Stance
-from .stance_cues import POLAR_KINDS, CueLexicon, load_cues
-from .stance_read import SCOPES, Echo, Reading, negated, read_sentence
-from .stance_targets import (
+from ..model import Answer, Stance
+from .cues import POLAR_KINDS, CueLexicon, load_cues
+from .read import SCOPES, Echo, Reading, negated, read_sentence
+from .targets import (
     concept_table,
     question_targets,
     sentences_on_target,
     target_scope,
 )
-from .stance_text import durations, normalise, sentences, tokens
-from .stance_text import stem as stem_word
+from .text import durations, normalise, sentences, tokens
+from .text import stem as stem_word
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -36,6 +36,17 @@ _LIMIT = re.compile(
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
+
+__all__ = [
+    "BACKOFF",
+    "BACKOFF_KINDS",
+    "Claim",
+    "FIRST_WEIGHT",
+    "LAST_WEIGHT",
+    "TIER_POWER",
+    "answer_stance",
+    "read_claim",
+]
 
 @attrs.frozen(kw_only=True)
 class Claim:

@@ -14,8 +14,17 @@ from functools import lru_cache
 
 import attrs
 
-from .stance_cues import load_cues
-from .lexicon.synonyms import Phrase, load_synonyms, phrase_words
+from .cues import load_cues
+from ..lexicon.synonyms import Phrase, load_synonyms, phrase_words
+
+__all__ = [
+    "ConceptTable",
+    "TargetScope",
+    "concept_table",
+    "question_targets",
+    "sentences_on_target",
+    "target_scope",
+]
 
 # Pronouns that carry the previous sentence's treatment into a sentence naming none.
 _ANAPHORS = frozenset({"it", "its", "they", "them", "these", "those", "both", "that"})
