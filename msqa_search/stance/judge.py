@@ -21,6 +21,7 @@ from ..model import Answer, Stance
 from .cues import POLAR_KINDS, CueLexicon, load_cues
 from .read import SCOPES, Echo, Reading, negated, read_sentence
 from .targets import (
+    clauses_by_treatment,
     concept_table,
     question_targets,
     sentences_on_target,
@@ -181,8 +182,13 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     claim = read_claim(question)
     echo = _echo(target, question) if target else None
     cues = load_cues()
-    parts = sentences(body)
-    on_target = sentences_on_target(parts, target_scope(target, question))
+    scope = target_scope(target, question)
+    whole = sentences(body)
+    # Read clause by clause where a sentence turns from one treatment to another; the
+    # evidence is still the whole sentence, and a clause counts as its sentence's place.
+    origin = [i for i, sentence in enumerate(whole) for _ in clauses_by_treatment(sentence, scope)]
+    parts = [clause for sentence in whole for clause in clauses_by_treatment(sentence, scope)]
+    on_target = sentences_on_target(parts, scope)
     readings = _readings(parts, on_target, cues, claim.kind, claim, echo)
     for step in BACKOFF:
         if readings:
@@ -200,6 +206,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
                     break
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
+    readings = [(origin[i], attrs.evolve(r, sentence=whole[origin[i]])) for i, r in readings]
     best = _vote(readings)
     label = best.label
     if claim.flip and label in ("for", "against"):
