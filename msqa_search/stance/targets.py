@@ -16,7 +16,8 @@ from functools import lru_cache
 import attrs
 
 from .cues import load_cues
-from ..lexicon.synonyms import Phrase, load_synonyms, phrase_words
+from ..lexicon.synonym_file import load_synonyms
+from ..lexicon.synonyms import Phrase, phrase_words
 
 __all__ = [
     "ConceptTable",

@@ -9,8 +9,8 @@ import pytest
 from work import work
 
 from msqa_search import query as search_query
-from msqa_search.lexicon import synonyms
-from msqa_search.lexicon.synonyms import parse_synonyms
+from msqa_search.lexicon import synonym_cache as synonyms
+from msqa_search.lexicon.synonym_file import parse_synonyms
 
 
 def disjoint_groups(n: int) -> str:
@@ -80,7 +80,7 @@ class TestCache:
             raise AssertionError("parsed again")
 
         with monkeypatch.context() as m:
-            m.setattr(synonyms, "_parse_lines", no_parsing)
+            m.setattr(synonyms, "parse_lines", no_parsing)
             again = synonyms.derived_synonyms([path], lambda p: p, tag="test")
         assert again.groups == first.groups
         assert again.alternatives(("zorblax",)) == (("quintessa",),)
