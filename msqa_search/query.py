@@ -35,10 +35,27 @@ from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
 from .lexicon.spelling import fuzzy_variants, max_typos
 from .lexicon.synonyms import PhraseTable, derived_synonyms
-from .plan import Alternative, Concept, KnownWords, Lexicon, Plan, TermStats, describe
+from .plan import (
+    KEEP_BEST,
+    MATCH_RULES,
+    MOST_FROM,
+    MOST_SHARE,
+    Alternative,
+    Concept,
+    KnownWords,
+    Lexicon,
+    Plan,
+    TermStats,
+    describe,
+    required_concepts,
+)
 
 __all__ = [
+    "KEEP_BEST",
+    "MATCH_RULES",
     "MAX_EXPANSIONS",
+    "MOST_SHARE",
+    "MOST_FROM",
     "MAX_QUERY_CHARS",
     "MAX_TYPOS",
     "MAX_WORDS",
@@ -56,6 +73,7 @@ __all__ = [
     "lexicon",
     "plan",
     "query_words",
+    "required_concepts",
     "synonym_files",
 ]
 
@@ -69,8 +87,6 @@ TYPO_BOOST = 0.25
 PART_BOOST = 0.4
 #: Misspellings of a word searched with it, at most.
 MAX_TYPOS = 8
-
-
 def lexicon(speller: KnownWords | None, *, synonyms: bool = True) -> Lexicon:
     """The shipped synonyms (and MSQA_SEARCH_SYNONYMS files) with ``speller``; with
     ``synonyms=False``, neither synonyms nor typo variants."""
@@ -131,13 +147,19 @@ def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple
     return found
 
 
-def plan(text: str, lexicon: Lexicon, stats: TermStats) -> Plan:
+def plan(text: str, lexicon: Lexicon, stats: TermStats, match: str = "most") -> Plan:
     """Plan the search of ``text``: a pure function of the text, the lexicon and the
     term statistics.
 
+    Words that carry no topic (``Lexicon.function_words``) are concepts marked not
+    topical; ``match`` says how many of the topical ones a plain query's answers must
+    hold (``required_concepts``).
+
     Raises:
         QuerySyntaxError: the query is empty, too long, or cannot be parsed.
+        SearchOptionError: ``match`` is not one of MATCH_RULES.
     """
+    required_concepts(match, 1)
     if not text or not text.strip():
         raise QuerySyntaxError("the query is empty", query=text or "", hint="Type some words to search for")
     if len(text) > MAX_QUERY_CHARS:
@@ -149,26 +171,49 @@ def plan(text: str, lexicon: Lexicon, stats: TermStats) -> Plan:
     text = "".join(c if c.isprintable() else " " for c in text)
     weigh = _Weigher(stats)
     if not is_expert(text):
-        concepts = _plain_concepts(text, lexicon, stats, weigh)
+        concepts = _topical(_plain_concepts(text, lexicon, stats, weigh), lexicon)
         if not concepts:
             raise _nothing_to_search(text)
-        alternatives = [a.stems for concept in concepts for a in concept.alternatives]
+        # Highlights: the topical concepts' words and phrases, never a part of a phrase alone.
+        alternatives = [a.stems for c in concepts if c.topical for a in c.alternatives if a.counts]
         return Plan(
             typed, concepts,
             terms=frozenset(s[0] for s in alternatives if len(s) == 1),
             phrases=frozenset(s for s in alternatives if len(s) > 1),
+            unmarked=_function_stems(lexicon.function_words),
+            match=match, required=required_concepts(match, sum(c.topical for c in concepts)),
         )
     q = parse_expert(text, MAX_WORDS)
     if is_nothing(q):
         raise _nothing_to_search(text)
-    concepts = _expert_concepts(scored_leaves(q), lexicon.synonyms, weigh)
+    concepts = _topical(_expert_concepts(scored_leaves(q), lexicon.synonyms, weigh), lexicon)
     excluded, filters = excluded_words(q), field_filters(q)
     if lexicon.synonyms:
         q = with_synonyms(q, lexicon.synonyms)
     terms, phrases, patterns = highlight_plan(q)
+    untopical = {c.alternatives[0].stems[0] for c in concepts if not c.topical}
     # Whoosh decides which documents match an expert query; they are scored from the
     # concepts, as plain words are.
-    return Plan(typed, concepts, q, frozenset(terms), frozenset(phrases), tuple(patterns), excluded, filters)
+    return Plan(typed, concepts, q, frozenset(terms) - untopical, frozenset(phrases), tuple(patterns), excluded,
+                filters, unmarked=_function_stems(lexicon.function_words), match=match)
+
+
+def _topical(concepts: tuple[Concept, ...], lexicon: Lexicon) -> tuple[Concept, ...]:
+    """The concepts with the one-word ones whose word carries no topic marked so; when
+    no concept carries a topic ("how long"), all of them count."""
+    words = _function_stems(lexicon.function_words)
+    marked = tuple(
+        attrs.evolve(c, topical=False)
+        if not c.patterns and c.alternatives and len(c.alternatives[0].stems) == 1 and c.alternatives[0].stems[0] in words
+        else c
+        for c in concepts
+    )
+    return marked if any(c.topical for c in marked) else concepts
+
+
+@lru_cache(maxsize=4)
+def _function_stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
 
 
 def _nothing_to_search(text: str) -> QuerySyntaxError:
@@ -217,7 +262,8 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         alternatives += [Alternative(p, weigh(typed, p, SYNONYM_BOOST), "synonym") for p in phrases]
         if len(typed) > 1:
             # "multiple sclerosis": one word of the phrase alone still counts a little.
-            alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed]
+            have = {a.stems for a in alternatives}
+            alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed if (w,) not in have]
         elif lexicon.speller is not None:
             alternatives += [
                 Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
