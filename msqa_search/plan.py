@@ -151,7 +151,7 @@ class Plan:
     filters: tuple[str, ...] = ()
     """The expert query's terms in fields that are not text (``doctor:klein``)."""
     unmarked: frozenset[str] = frozenset()
-    """Stems never highlighted, even inside a phrase: the function words."""
+    """The function words inside ``phrases``: never highlighted, even there."""
     match: str = "most"
     """The match rule asked for: "any", "all" or "most" (``MATCH_RULES``)."""
     required: int = 1

@@ -34,7 +34,8 @@ from .engine.expert import (
 from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
 from .lexicon.spelling import fuzzy_variants, max_typos
-from .lexicon.synonyms import PhraseTable, derived_synonyms
+from .lexicon.synonym_cache import derived_synonyms
+from .lexicon.synonyms import PhraseTable
 from .plan import (
     KEEP_BEST,
     MATCH_RULES,
@@ -176,11 +177,11 @@ def plan(text: str, lexicon: Lexicon, stats: TermStats, match: str = "most") -> 
             raise _nothing_to_search(text)
         # Highlights: the topical concepts' words and phrases, never a part of a phrase alone.
         alternatives = [a.stems for c in concepts if c.topical for a in c.alternatives if a.counts]
+        phrases = frozenset(s for s in alternatives if len(s) > 1)
         return Plan(
             typed, concepts,
             terms=frozenset(s[0] for s in alternatives if len(s) == 1),
-            phrases=frozenset(s for s in alternatives if len(s) > 1),
-            unmarked=_function_stems(lexicon.function_words),
+            phrases=phrases, unmarked=_unmarked(phrases, lexicon),
             match=match, required=required_concepts(match, sum(c.topical for c in concepts)),
         )
     q = parse_expert(text, MAX_WORDS)
@@ -195,7 +196,7 @@ def plan(text: str, lexicon: Lexicon, stats: TermStats, match: str = "most") -> 
     # Whoosh decides which documents match an expert query; they are scored from the
     # concepts, as plain words are.
     return Plan(typed, concepts, q, frozenset(terms) - untopical, frozenset(phrases), tuple(patterns), excluded,
-                filters, unmarked=_function_stems(lexicon.function_words), match=match)
+                filters, unmarked=_unmarked(phrases, lexicon), match=match)
 
 
 def _topical(concepts: tuple[Concept, ...], lexicon: Lexicon) -> tuple[Concept, ...]:
@@ -209,6 +210,12 @@ def _topical(concepts: tuple[Concept, ...], lexicon: Lexicon) -> tuple[Concept, 
         for c in concepts
     )
     return marked if any(c.topical for c in marked) else concepts
+
+
+def _unmarked(phrases, lexicon: Lexicon) -> frozenset[str]:
+    """The function words inside the phrases to highlight ("under" of "under eyes")."""
+    words = _function_stems(lexicon.function_words)
+    return frozenset(w for phrase in phrases for w in phrase if w in words)
 
 
 @lru_cache(maxsize=4)
