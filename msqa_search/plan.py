@@ -1,10 +1,11 @@
 """What a query plan is: concepts of weighed alternatives, the tables and statistics a
-plan is made from, and the plan as text."""
+plan is made from, how alternatives are weighed and how many concepts must match, and
+the plan as text."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -23,6 +24,7 @@ __all__ = [
     "Lexicon",
     "Plan",
     "TermStats",
+    "Weigher",
     "describe",
     "required_concepts",
 ]
@@ -190,3 +192,33 @@ def describe(plan: Plan) -> str:
     for term in plan.filters:
         lines.append(f"filter: {term}")
     return "\n".join(lines)
+
+
+class Weigher:
+    """The boost of an alternative, scaled so that it never outscores the words typed.
+
+    A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
+    rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
+    Botox at length. Each stem's idf is the BM25 idf of the answers' bodies; a phrase's is
+    the sum of its words' (roughly how a phrase scores).
+    """
+
+    def __init__(self, stats: TermStats) -> None:
+        self.stats = stats
+        self.documents = None
+        self.idf: dict[str, float] = {}
+
+    def _idf(self, stems: Sequence[str]) -> float:
+        if self.documents is None:
+            self.documents = max(self.stats.doc_count(), 1)
+        total = 0.0
+        for word in stems:
+            value = self.idf.get(word)
+            if value is None:
+                df = self.stats.doc_frequency(word)
+                value = self.idf[word] = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
+            total += value
+        return total
+
+    def __call__(self, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
+        return boost * min(1.0, self._idf(typed) / max(self._idf(alternative), 1e-9))

@@ -12,7 +12,6 @@ decides what they match; every query kind is scored from its concepts (ranking.p
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -47,6 +46,7 @@ from .plan import (
     Lexicon,
     Plan,
     TermStats,
+    Weigher,
     describe,
     required_concepts,
 )
@@ -170,7 +170,7 @@ def plan(text: str, lexicon: Lexicon, stats: TermStats, match: str = "most") -> 
         )
     typed = text
     text = "".join(c if c.isprintable() else " " for c in text)
-    weigh = _Weigher(stats)
+    weigh = Weigher(stats)
     if not is_expert(text):
         concepts = _topical(_plain_concepts(text, lexicon, stats, weigh), lexicon)
         if not concepts:
@@ -248,7 +248,7 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
 
     A concept scores as the best of its alternatives (the words typed, their synonyms,
     their misspellings in the corpus), never their sum, and an alternative never
-    outweighs the words typed (see _Weigher). Answers matching more concepts rank
+    outweighs the words typed (see Weigher). Answers matching more concepts rank
     higher (see COORDINATION in ranking.py).
     """
     words = query_words(text)
@@ -300,33 +300,3 @@ def _expert_concepts(leaves, synonyms: Mapping, weigh) -> tuple[Concept, ...]:
         alternatives += [Alternative(p, weigh(stems, p, SYNONYM_BOOST), "synonym") for p in (synonyms.get(stems) or ())]
         concepts.append(Concept(" ".join(stems), alternatives, scored_in))
     return tuple(concepts)
-
-
-class _Weigher:
-    """The boost of an alternative, scaled so that it never outscores the words typed.
-
-    A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
-    rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
-    Botox at length. Each stem's idf is the BM25 idf of the answers' bodies; a phrase's is
-    the sum of its words' (roughly how a phrase scores).
-    """
-
-    def __init__(self, stats: TermStats) -> None:
-        self.stats = stats
-        self.documents = None
-        self.idf: dict[str, float] = {}
-
-    def _idf(self, stems: Sequence[str]) -> float:
-        if self.documents is None:
-            self.documents = max(self.stats.doc_count(), 1)
-        total = 0.0
-        for word in stems:
-            value = self.idf.get(word)
-            if value is None:
-                df = self.stats.doc_frequency(word)
-                value = self.idf[word] = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
-            total += value
-        return total
-
-    def __call__(self, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
-        return boost * min(1.0, self._idf(typed) / max(self._idf(alternative), 1e-9))
