@@ -80,6 +80,7 @@ def search(
     snippet_chars: int = 240,
     facet_size: int | None = FACET_SIZE,
     stance: str | Sequence[str] | None = None,
+    match: str = "most",
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -106,6 +107,9 @@ def search(
         snippet_chars: about how long each fragment is, in characters.
         facet_size: how many values each facet returns, most common first (None: all);
             ``Facet.truncated`` says when there are more.
+        match: how many of a plain query's topical words an answer must hold: "any"
+            (one), "all", or "most" (one below three topical words, then 75% of them,
+            rounded up; query.required_concepts). Expert syntax says what it matches.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.
@@ -122,25 +126,26 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
-    plan = plan_query(snapshot, query, synonyms=synonyms)
+    plan = plan_query(snapshot, query, synonyms=synonyms, match=match)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot.speller, query) if synonyms else None
     if results.total == 0 and suggestion:
-        retry = plan_query(snapshot, suggestion, synonyms=synonyms)
+        retry = plan_query(snapshot, suggestion, synonyms=synonyms, match=match)
         corrected = _run(snapshot, retry, query, filters, shape)
         if corrected.total:
             results = attrs.evolve(corrected, searched=suggestion)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan:
+def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, match: str = "most") -> Plan:
     """The plan of ``text`` with the lexicon and term statistics of ``snapshot``.
 
     Raises:
         QuerySyntaxError: the query cannot be searched.
+        SearchOptionError: ``match`` is not a match rule.
     """
     lexicon = query_mod.lexicon(snapshot.speller) if synonyms else query_mod.Lexicon()
-    return query_mod.plan(text, lexicon, snapshot)
+    return query_mod.plan(text, lexicon, snapshot, match=match)
 
 
 def _values(value) -> tuple[str, ...] | None:
@@ -220,7 +225,8 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             marked, phrases = frozenset(found_terms), frozenset(found_phrases)
         terms = marked | expand_patterns(snapshot.searcher, tuple(patterns))
         hits = tuple(
-            attrs.evolve(_hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape),
+            attrs.evolve(_hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape,
+                              plan.unmarked),
                          also=ranking.also(snapshot, unfolded, int(d)))
             for d in ranked[(page - 1) * limit : wanted]
         )
@@ -296,7 +302,7 @@ def _group(snapshot: Snapshot, ranked: np.ndarray) -> tuple[np.ndarray, dict[int
 
 
 def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, terms: frozenset[str], thread_hits: int,
-         shape: Shape | None = None) -> Hit:
+         shape: Shape | None = None, unmarked: frozenset[str] = frozenset()) -> Hit:
     fields = documents.stored(snapshot.root, snapshot.searcher, docnum)
     thread = json.loads(fields["thread"])
     return Hit(
@@ -309,7 +315,8 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, term
         doctor=documents.doctor_of(fields),
         score=round(float(score), 6),
         highlights=highlights(fields["body"], terms, phrases,
-                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
+                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240,
+                              unmarked=unmarked),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),
         stances=index_stance.loads(fields["stances"]),
