@@ -165,6 +165,7 @@ class SearchIndex:
         snippet_chars: int = 240,
         facet_size: int | None = FACET_SIZE,
         stance: str | Sequence[str] | None = None,
+        exact_spelling: bool = False,
     ) -> Results:
         """Search the answers.
 
@@ -183,7 +184,10 @@ class SearchIndex:
                 city, rating, doctor, stance; by default all but stance).
             group_by_thread: one hit per thread (its best answer), with each
                 thread's split in ``Results.consensus``.
-            synonyms: search medical synonyms and the corpus's misspellings too.
+            synonyms: search medical synonyms and correct misspellings too.
+            exact_spelling: search the words as typed: no typo variants, and the
+                corrected query is never searched instead (``Results.suggestion``
+                still offers it).
             snippets: highlighted fragments per hit (0: none).
             snippet_chars: about how long each fragment is.
             facet_size: values per facet, most common first (None: all);
@@ -208,9 +212,10 @@ class SearchIndex:
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
                 snippet_chars=snippet_chars, facet_size=facet_size, stance=stance,
+                exact_spelling=exact_spelling,
             )
 
-    def explain(self, query: str, *, synonyms: bool = True) -> str:
+    def explain(self, query: str, *, synonyms: bool = True, exact_spelling: bool = False) -> str:
         """How ``query`` would be searched: its concepts (the words, their stems), each
         alternative (synonyms, typo variants found in this index) with its weight, and
         what an expert query excludes or filters on. Searches nothing.
@@ -221,7 +226,7 @@ class SearchIndex:
         self.refresh()
         snapshot = self._snapshot
         with confirm_damage(self.path, snapshot.generation):
-            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms))
+            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, spelling=not exact_spelling))
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
         """Answers like the answer ``answer_id`` ("more like this"), best first.

@@ -33,7 +33,7 @@ from .engine.expert import (
 )
 from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
-from .lexicon.spelling import fuzzy_variants, max_typos
+from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
 from .lexicon.synonyms import PhraseTable, derived_synonyms
 from .plan import Alternative, Concept, KnownWords, Lexicon, Plan, TermStats, describe
 
@@ -179,16 +179,24 @@ def _nothing_to_search(text: str) -> QuerySyntaxError:
 
 
 def _typo_variants(stats: TermStats, speller: KnownWords, word: str) -> list[str]:
-    """Words of the index that look like misspellings of ``word`` ("spasticty").
+    """Words of the index that ``word`` may be a misspelling of, or that misspell it.
 
-    Only rare words that the speller does not know count, so "case" is never searched
-    for "cause"; the query word must itself be long enough to carry a typo.
+    An unknown word ("liposuciton") is matched to its known neighbours, listed ones
+    first, then the more frequent. A known word (listed, or frequent in the index) gets
+    none of them, so "side" is never searched as "site": only the index's misspellings
+    of it, unknown words with no nearer correction ("spasticty" for "spasticity"). The
+    word must be long enough to carry a typo.
     """
-    limit = max_typos(word)
-    if limit <= 0 or not word.isalpha():
+    if max_typos(word) <= 0 or not word.isalpha():
         return []
-    candidates = stats.typo_candidates(word, limit)
-    return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]
+    lowered = word.lower()
+    variants = [v for v in stats.typo_variants(word) if len(v) >= MIN_LENGTH and v.isalpha()]
+    if speller.is_known(word):
+        return [v for v in variants if not speller.is_known(v) and speller.suggest(v) in (None, lowered)]
+    found = [v for v in variants if speller.is_known(v)]
+    order = {v: i for i, v in enumerate(found)}  # nearest first, from typo_variants
+    distance = {v: edit_distance(lowered, v, max_typos(word)) for v in found}
+    return sorted(found, key=lambda v: (distance[v], not speller.is_listed(v), -speller.df(v), order[v]))
 
 
 def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tuple[Concept, ...]:

@@ -75,10 +75,14 @@ class Results:
     facets: dict[str, Facet] = attrs.field(factory=dict)
     """Facet name -> its most common values, counted over all matches."""
     suggestion: str | None = None
-    """A corrected query, when the query looks misspelled."""
+    """A corrected query, when the query looks misspelled and the correction finds
+    answers ("did you mean")."""
     searched: str | None = None
-    """The query actually searched when it differs from ``query`` (the suggestion,
-    when the typed query had no hits)."""
+    """The query actually searched when it differs from ``query``: the suggestion, when
+    the typed query found nothing or its corrected words are clearly more frequent
+    ("showing results for"; ``exact_spelling=True`` searches as typed)."""
+    typed_total: int | None = None
+    """With ``searched``: how many answers the query as typed matches."""
     page: int = 1
     limit: int = 10
     group_by_thread: bool = False

@@ -28,7 +28,7 @@ from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
 from .query import Alternative, Concept, Plan
 from .ranking import SORTS
 from .results import Facet, Hit, Results
-from .suggestions import suggest
+from .suggestions import clearly_more, suggest
 
 __all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "plan_query", "search", "similar", "telling_words"]
 
@@ -80,6 +80,7 @@ def search(
     snippet_chars: int = 240,
     facet_size: int | None = FACET_SIZE,
     stance: str | Sequence[str] | None = None,
+    exact_spelling: bool = False,
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -101,7 +102,9 @@ def search(
             (disjunctive facets; ``Results.filtered`` names them).
         group_by_thread: one hit per thread (its best answer); ``total`` then
             counts threads, and ``Results.consensus`` holds each thread's split.
-        synonyms: search medical synonyms and the corpus's misspellings too.
+        synonyms: search medical synonyms and correct misspellings too.
+        exact_spelling: search the words as typed: no typo variants, no correction
+            (a suggestion is still offered).
         snippets: how many highlighted fragments each hit carries (0: none).
         snippet_chars: about how long each fragment is, in characters.
         facet_size: how many values each facet returns, most common first (None: all);
@@ -122,24 +125,29 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
-    plan = plan_query(snapshot, query, synonyms=synonyms)
+    plan = plan_query(snapshot, query, synonyms=synonyms, spelling=not exact_spelling)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot.speller, query) if synonyms else None
-    if results.total == 0 and suggestion:
+    if suggestion:
+        # Searched instead when the typed query finds nothing or its corrected words
+        # are clearly more frequent; offered only when it finds answers.
         retry = plan_query(snapshot, suggestion, synonyms=synonyms)
         corrected = _run(snapshot, retry, query, filters, shape)
-        if corrected.total:
-            results = attrs.evolve(corrected, searched=suggestion)
+        if not corrected.total:
+            suggestion = None
+        elif not exact_spelling and (not results.total or clearly_more(snapshot.speller, query, suggestion)):
+            results = attrs.evolve(corrected, searched=suggestion, typed_total=results.total)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True) -> Plan:
-    """The plan of ``text`` with the lexicon and term statistics of ``snapshot``.
+def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, spelling: bool = True) -> Plan:
+    """The plan of ``text`` with the lexicon and term statistics of ``snapshot``
+    (``spelling=False``: no typo variants).
 
     Raises:
         QuerySyntaxError: the query cannot be searched.
     """
-    lexicon = query_mod.lexicon(snapshot.speller) if synonyms else query_mod.Lexicon()
+    lexicon = query_mod.lexicon(snapshot.speller if spelling else None) if synonyms else query_mod.Lexicon()
     return query_mod.plan(text, lexicon, snapshot)
 
 
