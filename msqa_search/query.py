@@ -181,22 +181,47 @@ def _nothing_to_search(text: str) -> QuerySyntaxError:
 def _typo_variants(stats: TermStats, speller: KnownWords, word: str) -> list[str]:
     """Words of the index that ``word`` may be a misspelling of, or that misspell it.
 
-    An unknown word ("liposuciton") is matched to its known neighbours, listed ones
-    first, then the more frequent. A known word (listed, or frequent in the index) gets
-    none of them, so "side" is never searched as "site": only the index's misspellings
-    of it, unknown words with no nearer correction ("spasticty" for "spasticity"). The
-    word must be long enough to carry a typo.
+    A known word (listed, or frequent in the index) is not taken for a typo, so "side"
+    is never searched as "site": it gets only the index's misspellings of it (unknown
+    words with no nearer correction: "spasticty" for "spasticity") and its other forms
+    (_word_form: "amnesic" for "amnesia"). An unknown word ("liposuciton") is matched
+    to its known neighbours first, then to the corpus words more frequent than itself
+    ("aphthous" for "apthous"). The word must be long enough to carry a typo.
     """
     if max_typos(word) <= 0 or not word.isalpha():
         return []
     lowered = word.lower()
     variants = [v for v in stats.typo_variants(word) if len(v) >= MIN_LENGTH and v.isalpha()]
     if speller.is_known(word):
-        return [v for v in variants if not speller.is_known(v) and speller.suggest(v) in (None, lowered)]
-    found = [v for v in variants if speller.is_known(v)]
+        return [v for v in variants if _word_form(lowered, v)
+                or (not speller.is_known(v) and speller.suggest(v) in (None, lowered))]
+    typed_df = speller.df(lowered)
+    found = [v for v in variants if speller.is_known(v) or speller.df(v) > typed_df]
     order = {v: i for i, v in enumerate(found)}  # nearest first, from typo_variants
     distance = {v: edit_distance(lowered, v, max_typos(word)) for v in found}
-    return sorted(found, key=lambda v: (distance[v], not speller.is_listed(v), -speller.df(v), order[v]))
+    return sorted(found, key=lambda v: (not speller.is_known(v), distance[v], not speller.is_listed(v),
+                                        -speller.df(v), order[v]))
+
+
+def _new_stems(variants: list[str], typed: tuple[str, ...]) -> list[str]:
+    """The variants whose stem is neither typed nor an earlier variant's ("spasms" adds
+    nothing to "spasm")."""
+    seen, found = set(typed), []
+    for v in variants:
+        if stem(v) not in seen:
+            seen.add(stem(v))
+            found.append(v)
+    return found
+
+
+def _word_form(a: str, b: str) -> bool:
+    """Two forms of one word: a shared start of five letters or more, and at most two
+    letters after it on each side ("amnesia" and "amnesic", "colour" and "colours"; not
+    "laser" and "layer")."""
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    return shared >= 5 and max(len(a), len(b)) - shared <= 2
 
 
 def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tuple[Concept, ...]:
@@ -229,7 +254,7 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         elif lexicon.speller is not None:
             alternatives += [
                 Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
-                for v in _typo_variants(stats, lexicon.speller, words[first].raw)[:MAX_TYPOS]
+                for v in _new_stems(_typo_variants(stats, lexicon.speller, words[first].raw), typed)[:MAX_TYPOS]
             ]
         concepts.append(Concept(label, alternatives))
     return tuple(concepts)

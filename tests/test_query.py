@@ -101,6 +101,20 @@ class TestPlainPlan:
         (concept,) = plan("spasticity", Lexicon(speller=speller), stats).concepts
         assert ["typed"] == [a.source for a in concept.alternatives]
 
+    def test_a_known_word_finds_its_other_forms(self):
+        """"amnesia" finds "amnesic" (one word, two stems), never "amnesty"-like neighbours."""
+        stats = FakeStats({}, vocabulary=("amnesic", "amnesty"))
+        speller = FakeSpeller({"amnesia", "amnesic", "amnesty"})
+        (concept,) = plan("amnesia", Lexicon(speller=speller), stats).concepts
+        assert ["amnesic"] == [a.word for a in concept.alternatives[1:]]
+
+    def test_an_unknown_word_finds_more_frequent_corpus_words(self):
+        """"apthous", in no answer, finds the rarer but present "aphthous"."""
+        stats = FakeStats({}, vocabulary=("aphthous", "apthos"))
+        speller = FakeSpeller(set(), {"aphthous": 2})
+        (concept,) = plan("apthous", Lexicon(speller=speller), stats).concepts
+        assert ["aphthous"] == [a.word for a in concept.alternatives[1:]]
+
     def test_a_known_word_finds_its_misspellings(self):
         """A known word is searched with the index's misspellings of it ("spasticty")."""
         stats = FakeStats({"spastic": 5, "spasticti": 1}, vocabulary=("spasticty", "spastics", "spasticity"))
