@@ -19,7 +19,7 @@ from . import index_stance, ranking
 from . import query as query_mod
 from .engine import documents
 from .engine.analysis import stemmed_analyzer
-from .engine.expert import cap_expansions, expand_patterns, highlight_plan
+from .engine.expert import cap_expansions, expand_patterns, highlight_plan, is_expert
 from .engine.highlight import highlights
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
@@ -130,14 +130,26 @@ def search(
     suggestion = suggest(snapshot.speller, query) if synonyms else None
     if suggestion:
         # Searched instead when the typed query finds nothing or its corrected words
-        # are clearly more frequent; offered only when it finds answers.
-        retry = plan_query(snapshot, suggestion, synonyms=synonyms)
-        corrected = _run(snapshot, retry, query, filters, shape)
-        if not corrected.total:
-            suggestion = None
-        elif not exact_spelling and (not results.total or clearly_more(snapshot.speller, query, suggestion)):
-            results = attrs.evolve(corrected, searched=suggestion, typed_total=results.total)
+        # are clearly more frequent; offered only when it finds answers (without a
+        # search when it is plain words, unfiltered, each in some answer).
+        apply = not exact_spelling and (not results.total or clearly_more(snapshot.speller, query, suggestion))
+        if apply or not _surely_finds(snapshot, suggestion, filters):
+            retry = plan_query(snapshot, suggestion, synonyms=synonyms)
+            corrected = _run(snapshot, retry, query, filters, shape)
+            if not corrected.total:
+                suggestion = None
+            elif apply:
+                results = attrs.evolve(corrected, searched=suggestion, typed_total=results.total)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
+
+
+def _surely_finds(snapshot: Snapshot, text: str, filters: Filters) -> bool:
+    """True when ``text`` is plain words, unfiltered, each in some answer: it matches."""
+    unfiltered = (not any(filters.values.values()) and filters.min_rating is None
+                  and filters.min_reviews is None and not filters.exclude)
+    words = query_mod.query_words(text)
+    return (unfiltered and bool(words) and not is_expert(text)
+            and all(snapshot.speller.df(w.raw) > 0 for w in words))
 
 
 def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, spelling: bool = True) -> Plan:

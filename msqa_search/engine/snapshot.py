@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 
 from .. import columns as cols
-from ..lexicon.known_words import KnownList, medical_words
+from ..lexicon.known_words import KnownList, open_medical_table
 from ..lexicon.speller import Speller
 from ..lexicon.typo_table import Vocabulary
 from . import compat
@@ -107,7 +107,13 @@ class Snapshot:
     def speller(self) -> Speller:
         """The speller of the listed words and this index's vocabulary; the medical
         words are corrections too when the index holds only their misspellings."""
-        return Speller(self.known_words, self.vocabulary, candidates=medical_words())
+        return Speller(self.known_words, self.vocabulary, candidates=self.medical_table)
+
+    @cached_property
+    def medical_table(self):
+        """The medical words with their typo table (memory-mapped)."""
+        with damage_guard(self.root):
+            return open_medical_table(self.generation)
 
     @cached_property
     def answer_rank(self) -> np.ndarray:

@@ -20,11 +20,14 @@ from pathlib import Path
 from .spelling import load_medical_words
 from .typo_table import Vocabulary, vocabulary_path, write_vocabulary
 
-__all__ = ["ENGLISH", "KNOWN_PREFIX", "MEDICAL", "KnownList", "english_words", "medical_words",
-           "write_known_words"]
+__all__ = ["ENGLISH", "KNOWN_PREFIX", "MEDICAL", "MEDICAL_PREFIX", "KnownList", "english_words",
+           "medical_words", "open_medical_table", "write_known_words"]
 
 KNOWN_PREFIX = "known"
 """The file prefix in a generation folder (``known.msqa-vocabulary``)."""
+MEDICAL_PREFIX = "medical"
+"""The medical words with their typo table (``medical.msqa-vocabulary``): corrections
+that the index may lack (it may hold only misspellings of a drug name)."""
 ENGLISH = 1
 """Flag of a word of the general English list."""
 MEDICAL = 2
@@ -57,17 +60,34 @@ def _known_file() -> bytes:
         return path.read_bytes()
 
 
-def write_known_words(folder: Path) -> Path:
-    """Write the known-word file into a generation folder (a new inode, whole or not at all)."""
-    path = vocabulary_path(folder / KNOWN_PREFIX)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(_known_file())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+@lru_cache(maxsize=1)
+def _medical_file() -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_vocabulary(Path(tmp) / MEDICAL_PREFIX, {w: 0 for w in medical_words()})
+        return path.read_bytes()
+
+
+def write_known_words(folder: Path) -> None:
+    """Write the known-word file and the medical typo table into a generation folder
+    (each a new inode, whole or not at all; built once a process)."""
+    for prefix, data in ((KNOWN_PREFIX, _known_file), (MEDICAL_PREFIX, _medical_file)):
+        path = vocabulary_path(folder / prefix)
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_bytes(data())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def open_medical_table(folder: Path) -> Vocabulary:
+    """The medical words of a generation with their typo table (memory-mapped).
+
+    Raises:
+        IndexDamagedError: The file is missing or damaged.
+    """
+    return Vocabulary.open(folder / MEDICAL_PREFIX)
 
 
 class KnownList:

@@ -12,7 +12,7 @@ All words are compared as lowercased raw tokens, never stemmed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from .spelling import INFLECTIONS, MIN_LENGTH, edit_distance, fuzzy_variants, max_typos
 
@@ -41,7 +41,8 @@ class Speller:
             by a listed neighbour.
         dominance: How many times more frequent a neighbour must be to shadow a word.
         candidates: Listed words that may be corrections though the index lacks them
-            (the medical list: the index may hold only misspellings of a drug name).
+            (the medical list: the index may hold only misspellings of a drug name), as
+            a collection or as a ``typo_table.Vocabulary`` (looked up in its table).
     """
 
     def __init__(
@@ -60,7 +61,9 @@ class Speller:
         else:
             self._listed = listed
             extra = candidates or ()
-        self._extra_candidates = frozenset(w.lower() for w in extra)
+        self._candidate_table = extra if hasattr(extra, "typo_variants") else None
+        self._extra_candidates = frozenset() if self._candidate_table is not None else frozenset(
+            w.lower() for w in extra)
         index_words = index_words if index_words is not None else {}
         if hasattr(index_words, "typo_variants"):
             self._index = index_words
@@ -74,6 +77,7 @@ class Speller:
         self._dominance = dominance
         self._letters: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
+        self._suggested: dict[tuple[str, int], str | None] = {}
 
     def df(self, word: str) -> int:
         """Documents of the index holding ``word`` (lowercased)."""
@@ -103,7 +107,9 @@ class Speller:
             found = self._index.typo_variants(word, limit)
         else:
             found = fuzzy_variants(word, self._words_of(word[0]), limit)
-        if self._extra_candidates:
+        if self._candidate_table is not None:
+            found = list(dict.fromkeys(found + self._candidate_table.typo_variants(word, limit)))
+        elif self._extra_candidates:
             found = list(dict.fromkeys(found + fuzzy_variants(word, self._candidates_of(word[0]), limit)))
         return found
 
@@ -128,6 +134,11 @@ class Speller:
         if max_distance < 0:
             raise ValueError(f"max_distance must be >= 0, not {max_distance}")
         word = word.lower()
+        if (word, max_distance) not in self._suggested:
+            self._suggested[word, max_distance] = self._suggest(word, max_distance)
+        return self._suggested[word, max_distance]
+
+    def _suggest(self, word: str, max_distance: int) -> str | None:
         if len(word) < MIN_LENGTH or not word.isalpha() or self.is_known(word):
             return None
         limit = min(max_distance, max_typos(word))
@@ -152,8 +163,12 @@ class Speller:
             self._letters[letter] = [w for w in self._index if w[:1] == letter]
         return self._letters[letter]
 
-    def _candidates_of(self, letter: str) -> Iterator[str]:
-        return (w for w in self._extra_candidates if w[:1] == letter)
+    def _candidates_of(self, letter: str) -> list[str]:
+        # The candidate words of one first letter, gathered when first needed.
+        key = "+" + letter
+        if key not in self._letters:
+            self._letters[key] = [w for w in self._extra_candidates if w[:1] == letter]
+        return self._letters[key]
 
     def _shadowed(self, word: str) -> bool:
         count = self.df(word)
