@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from msqa_search.columns import rating_band
+
 from .fts5_spelling import suggest
 
 # BM25 weights per FTS column: title, body, q_title, q_body, doctor; the library's field
@@ -63,19 +65,6 @@ _INSERT = ("INSERT INTO answers (answer_id, thread_id, position, title, body, q_
            "q_body, doctor, specialty, city, rating, reviews, rating_band) "
            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _WORD = re.compile(r"[^\W_]+")  # what unicode61 calls a token
-
-
-def rating_band(rating: float | None) -> str:
-    """The rating facet's band, as the library draws them (5.0 is in the top band)."""
-    if rating is None:
-        return "unrated"
-    if rating >= 4.8:
-        return "4.8-5.0"
-    if rating >= 4.5:
-        return "4.5-4.8"
-    if rating >= 4.0:
-        return "4.0-4.5"
-    return "below 4.0"
 
 
 def _rows(thread):

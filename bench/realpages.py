@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from msqa_search import ParseError, Thread, parse_thread
-from msqa_search.parse import cards
+from msqa_search.parse import cards, signer
 
 DEFAULT = Path(__file__).resolve().parent.parent / ".." / "shared" / "realpages"
 
@@ -51,7 +51,7 @@ def card_looking_lines(body: str) -> list[str]:
     for paragraph in body.split("\n\n"):
         lines = paragraph.split("\n")
         found += [ln for ln in lines if cards.parse_rating(ln) is not None]
-        if lines and cards.parse_place(lines[-1]) is not None:
+        if lines and signer.parse_place(lines[-1]) is not None:
             found.append(lines[-1])
     return found
 
@@ -68,7 +68,7 @@ def page_figures(path: Path) -> PageFigures:
     visible = sum(
         1 for k, x in enumerate(lines)
         if cards.parse_rating(x) or cards.parse_partial_rating(x) and k == len(lines) - 1
-        or cards.parse_place(x) and not (k + 1 < len(lines) and (cards.parse_rating(lines[k + 1]) or cards.parse_partial_rating(lines[k + 1])))
+        or signer.parse_place(x) and not (k + 1 < len(lines) and (cards.parse_rating(lines[k + 1]) or cards.parse_partial_rating(lines[k + 1])))
     )
     votes = sum(1 for x in lines if cards.is_vote_line(x))
     repeated = _repeated_cards(lines)
@@ -88,10 +88,10 @@ def _repeated_cards(lines: list[str]) -> int:
     """Place lines with no rating under them whose next card (within 3 lines) has the same place."""
     count = 0
     for k, line in enumerate(lines):
-        place = cards.parse_place(line)
+        place = signer.parse_place(line)
         if place is None or (k + 1 < len(lines) and cards.parse_rating(lines[k + 1])):
             continue
-        if any(cards.parse_place(x) == place for x in lines[k + 1 : k + 4] if x):
+        if any(signer.parse_place(x) == place for x in lines[k + 1 : k + 4] if x):
             count += 1
     return count
 

@@ -20,9 +20,11 @@ from pathlib import Path
 from unittest import mock
 
 from msqa_search import build_index, read_threads
-from msqa_search import index_stance, stance, stance_targets
+from msqa_search import index_stance
+from msqa_search.stance import judge as stance
+from msqa_search.stance import targets as stance_targets
 from msqa_search.model import Stance
-from msqa_search.stance_consensus import thread_consensus
+from msqa_search.stance.consensus import thread_consensus
 
 
 def _unjudged(thread):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import msqa_search
 from msqa_search.model import STANCE_LABELS
-from msqa_search.stance_text import collapse
+from msqa_search.stance.text import collapse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LABELS = ROOT / "bench" / "data" / "stance-labels.json"

@@ -37,9 +37,9 @@ __version__ = "0.1.0"
 # modules load the synonym and cue lexicons; load them on first use so that parsing alone
 # stays quick.
 _LAZY = {
-    "answer_stance": "stance",
-    "question_targets": "stance_targets",
-    "thread_consensus": "stance_consensus",
+    "answer_stance": "stance.judge",
+    "question_targets": "stance.targets",
+    "thread_consensus": "stance.consensus",
     "SearchIndex": "index",
     "build_index": "index",
     "index_threads": "indexing",
@@ -51,9 +51,9 @@ if _TYPE_CHECKING:  # pragma: no cover
     from .index import SearchIndex, build_index, open_index
     from .indexing import index_threads
     from .samples import sample_paths
-    from .stance import answer_stance
-    from .stance_consensus import thread_consensus
-    from .stance_targets import question_targets
+    from .stance.consensus import thread_consensus
+    from .stance.judge import answer_stance
+    from .stance.targets import question_targets
 
 
 def __getattr__(name: str):

@@ -11,8 +11,8 @@
     x UnsafeIndexError   (path, file): index files others can write or own
   x QuerySyntaxError     (query, hint)
   x DataFileError        (source, line): a bad line in a data file
-    x SynonymFileError   a synonym file (lexicon/synonyms.py)
-    x CueFileError       a stance cue file (stance_cues.py)
+    x SynonymFileError   a synonym file (lexicon/synonym_file.py)
+    x CueFileError       a stance cue file (stance/cues.py)
   x SearchOptionError    an impossible search option (limit 0, unknown facet...)
     x FilterValueError   (facet, value, nearest): a filter value the index does not hold
   x AnswerNotFoundError  (answer_id)

@@ -48,7 +48,7 @@ def thread_stances(thread: Thread) -> dict[str, tuple[Stance, ...]]:
     """
     # Imported when first needed: a search never judges an answer, and need not load
     # the stance modules (about 30 ms).
-    from .stance_consensus import thread_consensus
+    from .stance.consensus import thread_consensus
 
     found: dict[str, list[Stance]] = {answer.id: [] for answer in thread.answers}
     for item in thread_consensus(thread).stances:
@@ -114,7 +114,7 @@ def consensus(thread: Thread, stances: dict[str, tuple[Stance, ...]]) -> Consens
     Raises:
         ValueError: the answers were not judged on the same targets.
     """
-    from .stance_consensus import consensus_from_stances, thread_question
+    from .stance.consensus import consensus_from_stances, thread_question
 
     first = stances[thread.answers[0].id] if thread.answers else ()
     targets = tuple(s.target for s in first) or ("",)
@@ -136,6 +136,6 @@ def consensus(thread: Thread, stances: dict[str, tuple[Stance, ...]]) -> Consens
 
 def judge(thread: Thread, question: str) -> Consensus:
     """How the answers of ``thread`` split on another ``question`` (judged now)."""
-    from .stance_consensus import thread_consensus  # loaded on first use, as above
+    from .stance.consensus import thread_consensus  # loaded on first use, as above
 
     return thread_consensus(thread, question)

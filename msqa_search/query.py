@@ -34,7 +34,8 @@ from .engine.expert import (
 from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
 from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
-from .lexicon.synonyms import PhraseTable, derived_synonyms
+from .lexicon.synonym_cache import derived_synonyms
+from .lexicon.synonyms import PhraseTable
 from .plan import Alternative, Concept, KnownWords, Lexicon, Plan, TermStats, describe
 
 __all__ = [

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from msqa_search import read_thread, thread_consensus, to_dict
+from msqa_search import Answer, Doctor, Stance, Thread, build_index, read_thread, thread_consensus, to_dict
 from msqa_search.cli import cli
 from msqa_search.index_stance import labels
 
@@ -122,3 +125,224 @@ class TestSearchStance:
         """`values stance` lists the labels with their answer counts."""
         data = json.loads(run("values", "stance", "--json").stdout)
         assert {"for", "against", "conditional"} <= {v["value"] for v in data}
+
+
+# Synthetic threads: one whose answers take no position, one whose question names two
+# treatments, and one whose evidence sentences carry control sequences.
+SILENT = "syn_silent"
+TWO = "syn_two"
+HOSTILE = "syn_hostile"
+TITLE_SEQ = "\x1b]0;owned\x07"
+CLEAR = "\x1b[2J"
+C1_CSI = "\x9b31m"
+RLO = "\u202e"
+# What must never reach a terminal from a file: ESC, BEL, C1 controls, bidi overrides.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def synthetic_threads() -> list[Thread]:
+    def thread(thread_id, title, *bodies):
+        doctor = Doctor(name="Ann Example", specialty="Dermatologist")
+        return Thread(id=thread_id, title=title, answers=[
+            Answer(thread_id=thread_id, position=i, body=body, doctor=doctor) for i, body in enumerate(bodies, start=1)])
+
+    return [
+        thread(SILENT, "What does a swollen cheek look like after a facial?",
+               "Every face is different.", "Photos would help here.", "I see many patients in my clinic."),
+        thread(TWO, "Can I have Restylane or Botox with MS?",
+               "Restylane is fine with MS. I would avoid Botox.",
+               "Botox is safe with MS. Restylane is contraindicated.",
+               "Both are fine with MS."),
+        thread(HOSTILE, "Can I have Botox with MS?",
+               f"Botox is safe with MS{TITLE_SEQ} in my view{RLO}.",
+               f"Botox is contraindicated{CLEAR} with MS{C1_CSI}."),
+    ]
+
+
+@pytest.fixture(scope="module")
+def synthetic_index(tmp_path_factory) -> Path:
+    """An index of the synthetic threads, built once for this module."""
+    path = tmp_path_factory.mktemp("stance-synthetic") / "index"
+    build_index(synthetic_threads(), path).close()
+    return path
+
+
+@pytest.fixture
+def syn(synthetic_index):
+    """Run msqa-search against the synthetic index."""
+
+    def run(*args: str, color: bool = False):
+        return CliRunner().invoke(cli, list(args), prog_name="msqa-search", color=color, catch_exceptions=False,
+                                  env={"MSQA_SEARCH_INDEX": str(synthetic_index), "NO_COLOR": None})
+
+    return run
+
+
+def synthetic_consensus(thread_id: str):
+    return thread_consensus(next(t for t in synthetic_threads() if t.id == thread_id))
+
+
+def csv_of(stdout: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(stdout)))
+
+
+def stances_of(hit: dict) -> list[Stance]:
+    return [Stance(**s) for s in hit["stances"]]
+
+
+def expected_cells(stances: list[Stance]) -> dict[str, str]:
+    """The stance cells of a CSV row, spelled out from the hit's stances."""
+    def key(target, value, sep):
+        return f"{target}{sep}{value}" if target else value
+
+    return {
+        "stance": ";".join(key(s.target, s.label, ":") for s in stances),
+        "stance_condition": ";".join(key(s.target, s.condition, ":") for s in stances if s.condition),
+        "stance_evidence": "\n".join(key(s.target, s.evidence, ": ") for s in stances if s.evidence),
+    }
+
+
+class TestCsvStance:
+    def test_columns_end_with_the_stance(self, run):
+        """The CSV header ends with the stance, stance_condition and stance_evidence columns."""
+        header = run("botox", "--csv", "--limit", "1").stdout.splitlines()[0].split(",")
+        assert ["snippet", "stance", "stance_condition", "stance_evidence"] == header[-4:]
+
+    def test_seed_rows_carry_each_hit_stances(self, run):
+        """Each CSV row's stance cells spell out the stances of the same hit in --json."""
+        hits = json.loads(run("botox", "--limit", "100", "--json").stdout)["hits"]
+        rows = csv_of(run("botox", "--limit", "100", "--csv").stdout)
+        got = [{k: row[k] for k in ("stance", "stance_condition", "stance_evidence")} for row in rows]
+        assert [expected_cells(stances_of(h)) for h in hits] == got
+
+    def test_conditional_names_its_clinician(self, run):
+        """A conditional stance that names a clinician puts it in stance_condition."""
+        rows = csv_of(run("botox", "--limit", "100", "--csv").stdout)
+        conditional = [r for r in rows if "conditional" in r["stance"]]
+        assert conditional and {"botox:neurologist"} == {r["stance_condition"] for r in conditional if r["answer_id"].startswith(SEED_A)}
+
+    def test_two_targets(self, syn):
+        """With two targets, each cell has one entry per target in the question's order;
+        the evidence is one line per target and parses back."""
+        rows = {r["answer_id"]: r for r in csv_of(syn("mS", "--csv", "--limit", "100").stdout)}
+        consensus = synthetic_consensus(TWO)
+        by_answer: dict[str, list[Stance]] = {}
+        for item in consensus.stances:
+            by_answer.setdefault(item.answer_id, []).append(item.stance)
+        by_answer = {a: sorted(s, key=lambda s: consensus.targets.index(s.target)) for a, s in by_answer.items()}
+        assert ("restylane", "botox") == consensus.targets
+        assert {a: expected_cells(s) for a, s in by_answer.items()} == {
+            a: {k: rows[a][k] for k in ("stance", "stance_condition", "stance_evidence")} for a in by_answer}
+        assert ["restylane: Restylane is fine with MS.", "botox: I would avoid Botox."] == (
+            rows[f"{TWO}#1"]["stance_evidence"].split("\n"))
+
+    def test_no_target_is_a_bare_label(self, syn):
+        """A question naming no treatment gives a bare label and no evidence."""
+        rows = csv_of(syn("photos", "--csv").stdout)
+        assert [(f"{SILENT}#2", "unclear", "", "")] == [
+            (r["answer_id"], r["stance"], r["stance_condition"], r["stance_evidence"]) for r in rows]
+
+
+class TestJsonlConsensus:
+    def test_group_by_thread_carries_the_consensus(self, run):
+        """--jsonl --group-by-thread: each line is the hit of --json plus its thread's consensus."""
+        data = json.loads(run("botox", "--group-by-thread", "--json").stdout)
+        lines = [json.loads(x) for x in run("botox", "--group-by-thread", "--jsonl").stdout.splitlines()]
+        expected = [{**hit, "consensus": data["consensus"][hit["thread_id"]]} for hit in data["hits"]]
+        assert (expected, {SEED_A, SEED_B}) == (lines, {x["thread_id"] for x in lines})
+
+    def test_consensus_is_the_thread_split(self, run):
+        """The consensus a line carries is the thread's split as judged from its file."""
+        lines = [json.loads(x) for x in run("botox", "--group-by-thread", "--jsonl").stdout.splitlines()]
+        assert {x["thread_id"]: to_dict(consensus_of(x["thread_id"])) for x in lines} == {
+            x["thread_id"]: x["consensus"] for x in lines}
+
+    def test_no_consensus_without_grouping(self, run):
+        """Without --group-by-thread, --jsonl lines are the hits alone."""
+        lines = [json.loads(x) for x in run("botox", "--jsonl", "--limit", "100").stdout.splitlines()]
+        assert [] == [x for x in lines if "consensus" in x]
+
+
+class TestShowSynthetic:
+    def test_no_position_hides_the_split(self, syn):
+        """A thread whose answers take no position: no split, the count of those without
+        one said, and each answer marked as taking none."""
+        lines = " ".join(syn("show", SILENT).stdout.split())
+        assert ("The question: too few answers take a position to show a split (3 of 3 took no position)"
+                in lines, lines.count("The question: no position"), " yes" in lines) == (True, 3, False)
+
+    def test_no_position_json(self, syn):
+        """show --json for it: enough is false, every answer counted unclear, no evidence."""
+        consensus = json.loads(syn("show", SILENT, "--json").stdout)["consensus"]
+        assert ({"": False}, {"": {"for": 0, "against": 0, "conditional": 0, "unclear": 3}}, [None] * 3) == (
+            consensus["enough"], consensus["counts"], [s["stance"]["evidence"] for s in consensus["stances"]])
+        assert to_dict(synthetic_consensus(SILENT)) == consensus
+
+    def test_two_targets_text(self, syn):
+        """A question naming two treatments: one split line per target, then each answer's
+        stance on each, with the sentence that shows it."""
+        lines = syn("show", TWO).stdout.splitlines()
+        consensus = synthetic_consensus(TWO)
+        at = lines.index("3 answers") + 1
+        assert (("restylane", "botox"), consensus.summary.split("; ")) == (consensus.targets, lines[at:at + 2])
+        stance_lines = [x.strip() for x in lines[at + 2:] if x.strip().startswith(("Restylane: ", "Botox: "))]
+        assert [f"{s.stance.target.capitalize()}: {WORDS[s.stance.label]} — “{s.stance.evidence}”"
+                for answer in (1, 2, 3) for s in consensus.stances if s.answer_id == f"{TWO}#{answer}"] == stance_lines
+
+    def test_two_targets_json(self, syn):
+        """show THREAD_ID --json for it: the targets in order, the counts per target, and
+        show ANSWER_ID --json the answer's stance on each."""
+        data = json.loads(syn("show", TWO, "--json").stdout)["consensus"]
+        answer = json.loads(syn("show", f"{TWO}#2", "--json").stdout)
+        assert (["restylane", "botox"], to_dict(synthetic_consensus(TWO))) == (data["targets"], data)
+        assert [("restylane", "against"), ("botox", "for")] == [(s["target"], s["label"]) for s in answer["stances"]]
+
+
+def assert_inert(text: str) -> None:
+    """No control sequence from the file is in ``text`` (the CLI's own colour codes aside)."""
+    found = UNSAFE.search(re.sub(r"\x1b\[[0-9;]*m", "", text))
+    assert found is None, f"{found[0]!r} reached the terminal: {text!r}"
+
+
+class TestEvidenceIsSafe:
+    def test_evidence_holds_the_sequences(self):
+        """The synthetic evidence sentences carry the control sequences (else the tests below prove nothing)."""
+        evidence = " ".join(s.stance.evidence or "" for s in synthetic_consensus(HOSTILE).stances)
+        assert all(seq in evidence for seq in (TITLE_SEQ, CLEAR, C1_CSI, RLO))
+
+    @pytest.mark.parametrize("args", [
+        ["show", HOSTILE], ["show", f"{HOSTILE}#1"], ["show", f"{HOSTILE}#2"], ["show", HOSTILE, "--color"],
+        ["botox", "--group-by-thread"], ["botox", "--csv"], ["botox", "--csv", "--group-by-thread"],
+    ], ids=["show-thread", "show-answer-1", "show-answer-2", "show-colour", "search-grouped", "csv", "csv-grouped"])
+    def test_text_and_csv(self, syn, args):
+        """Evidence sentences reach text and CSV output with their controls written as escapes."""
+        result = syn(*args, color="--color" in args)
+        assert_inert(result.stdout)
+        if "show" in args:
+            assert "\\x1b]0;owned\\x07" in result.stdout or "\\x1b[2J" in result.stdout
+        else:
+            rows = csv_of(result.stdout) if "--csv" in args else None
+            assert rows is None or any("\\x1b" in r["stance_evidence"] for r in rows)
+
+    @pytest.mark.parametrize("args", [
+        ["show", HOSTILE, "--json"], ["show", f"{HOSTILE}#1", "--json"], ["botox", "--json", "--group-by-thread"],
+        ["botox", "--jsonl"], ["botox", "--jsonl", "--group-by-thread"],
+    ], ids=["show-thread", "show-answer", "search", "jsonl", "jsonl-grouped"])
+    def test_json_escapes_and_keeps(self, syn, args):
+        """JSON output holds the controls as JSON escapes: inert on a terminal, the same text once parsed."""
+        result = syn(*args)
+        assert_inert(result.stdout)
+        shown = f"{HOSTILE}#1" if f"{HOSTILE}#1" in args else HOSTILE
+        evidence = {s.stance.evidence for s in synthetic_consensus(HOSTILE).stances if s.answer_id.startswith(shown)}
+        docs = [json.loads(x) for x in result.stdout.splitlines()] if "--jsonl" in args else [json.loads(result.stdout)]
+        assert evidence <= set(evidence_values(docs)) and len(evidence) == (1 if shown.endswith("#1") else 2)
+
+
+def evidence_values(data) -> list[str]:
+    """Every ``evidence`` string anywhere in parsed JSON."""
+    if isinstance(data, dict):
+        return [v for k, v in data.items() if k == "evidence" and isinstance(v, str)] + [
+            x for v in data.values() for x in evidence_values(v)]
+    if isinstance(data, list):
+        return [x for v in data for x in evidence_values(v)]
+    return []

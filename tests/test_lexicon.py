@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from msqa_search.engine.analysis import text_analyzer
-from msqa_search.lexicon.synonyms import SynonymMap, derived_synonyms, load_synonyms, phrase_words
+from msqa_search.lexicon.synonym_cache import derived_synonyms
+from msqa_search.lexicon.synonym_file import load_synonyms
+from msqa_search.lexicon.synonyms import SynonymMap, phrase_words
 
 REALPAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages"
 

@@ -22,8 +22,9 @@ from msqa_search import (
     thread_consensus,
 )
 from msqa_search.model import from_dict, to_dict
-from msqa_search.stance_cues import CueFileError, load_cues, parse_cues
-from msqa_search.stance_text import collapse, durations, sentences
+from msqa_search.stance.cues import CueFileError, load_cues, parse_cues
+from msqa_search.stance.targets import clauses_by_treatment, target_scope
+from msqa_search.stance.text import collapse, durations, sentences
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -443,6 +444,27 @@ class TestTargets:
         """Targets are the treatments named, by their synonym group; MS is not one."""
         assert question_targets(question) == expected
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Restylane is fine with MS, but I would avoid Botox.",
+            "Restylane is fine with MS; however, I would avoid Botox.",
+            "Restylane is fine with MS; Botox should be avoided.",
+            "I would avoid Botox, but Restylane is fine with MS.",
+        ],
+    )
+    def test_one_sentence_turning_between_two_targets(self, text):
+        """A sentence that turns from one treatment to the other is judged clause by clause."""
+        question = "Having Restylane or Botox despite MS?"
+        stances = [answer_stance(text, question, target=t) for t in ("restylane", "botox")]
+        assert [(s.label, s.evidence) for s in stances] == [("for", text), ("against", text)]
+
+    def test_a_turn_on_one_treatment_keeps_the_sentence_whole(self):
+        """'Botox is usually fine, but not during a relapse' stays one reading of Botox."""
+        text = "Botox is usually fine with MS, but not during a relapse."
+        question = "Having Restylane or Botox despite MS?"
+        assert clauses_by_treatment(text, target_scope("botox", question)) == [text]
+
     def test_a_sentence_on_a_kind_of_the_target_counts(self):
         """A sentence on Restylane speaks of fillers (Restylane is a kind of filler)."""
         claim = "It is safe for a patient with MS to have dermal fillers."
@@ -561,7 +583,7 @@ class TestConsensus:
         silent = attrs.evolve(_thread().answers[3], position=1)
         consensus = thread_consensus(attrs.evolve(_thread(), answers=(silent,)))
         assert consensus.enough == {"botox": False}
-        assert consensus.summary == "Botox: too few answers take a position to show a split (0 of 1)"
+        assert consensus.summary == "Botox: too few answers take a position to show a split (1 of 1 took no position)"
 
     def test_question_override_and_purity(self):
         """A given question replaces the thread's; the same input gives the same result."""

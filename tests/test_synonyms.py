@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from msqa_search.errors import MsqaError
-from msqa_search.lexicon.synonyms import (
-    Expansion,
-    SynonymFileError,
-    SynonymMap,
-    load_synonyms,
-    parse_synonyms,
-    phrase_words,
-    split_words,
-)
+from msqa_search.errors import SynonymFileError
+from msqa_search.lexicon.synonym_file import load_synonyms, parse_synonyms
+from msqa_search.lexicon.synonyms import Expansion, SynonymMap, phrase_words, split_words
 
 BOTOX = (("botox", "cosmetic"), ("botulinum", "toxin"), ("onabotulinumtoxina",))
 

@@ -9,8 +9,9 @@ import click
 
 from ..errors import FilterValueError
 from ..model import STANCE_LABELS, to_dict
-from . import output
+from . import output, rows
 from .app import DEFAULT_FACETS, FACET_NAMES, Failure, cli, color_option, complete_values, index_option, json_option, open_or_build
+from .rows import CSV_COLUMNS
 from .terminal import color_on, dumps, echo, echo_err, echo_json, unicode_ok, styler, terminal_width
 
 __all__ = ["CSV_COLUMNS", "MODES", "MODE_FLAGS", "search", "similar", "values"]
@@ -53,8 +54,9 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
               help="About how long a snippet is, in characters.")
 @json_option
-@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each.")
-@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields in columns.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit, a line each; with --group-by-thread,"
+              " each also holds its thread's consensus.")
+@click.option("--csv", "csv_out", is_flag=True, help="Print the hits as CSV: one row per hit, doctor fields and stances in columns.")
 @click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
@@ -106,8 +108,8 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
     if as_json:
         echo_json(to_dict(results))
     elif jsonl:
-        for hit in results.hits:
-            click.echo(dumps(to_dict(hit), indent=None))
+        for record in rows.jsonl_records(results):
+            click.echo(dumps(record, indent=None))
     elif csv_out:
         _echo_csv(results)
     elif count:
@@ -139,26 +141,10 @@ def correction_line(results) -> str:
             " with --exact-spelling.")
 
 
-CSV_COLUMNS = ("rank", "answer_id", "thread_id", "position", "title", "doctor_name", "credentials", "specialty",
-               "city", "rating", "reviews", "badges", "score", "thread_title", "snippet")
-
-
 def _echo_csv(results) -> None:
-    """One row per hit; several credentials or badges are joined with '; '."""
+    """The hits as CSV (rows.py), made safe for a terminal."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    first = (results.page - 1) * results.limit + 1
-    for rank, hit in enumerate(results.hits, start=first):
-        d = hit.doctor
-        snippet = " ... ".join(" ".join("".join(t for t, _ in f).split()) for f in hit.highlights)
-        writer.writerow([
-            rank, hit.answer_id, hit.thread_id, hit.position, hit.title,
-            d.name if d and d.name else "", "; ".join(d.credentials) if d else "",
-            d.specialty if d and d.specialty else "", d.city if d and d.city else "",
-            "" if d is None or d.rating is None else d.rating, "" if d is None or d.reviews is None else d.reviews,
-            "; ".join(d.badges) if d else "", hit.score, hit.thread_title, snippet,
-        ])
+    csv.writer(out, lineterminator="\n").writerows(rows.csv_rows(results))
     click.echo(output.safe(out.getvalue(), lines=True), nl=False)
 
 

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 from .. import store
+from ..lock import write_lock
 
 __all__ = ["LOCK_TIMEOUT", "write_generation"]
 
@@ -24,7 +25,7 @@ def write_generation(root: Path, lock_timeout: float, write, *, from_current: bo
     Returns:
         What ``write`` returned.
     """
-    with store.write_lock(root, lock_timeout):
+    with write_lock(root, lock_timeout):
         store.clean(root)
         base = store.require_generation(root) if from_current else None
         tmp, final = _new_generation(root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from . import cards
+from . import cards, signer
 from ..model import Doctor
 
 __all__ = [
@@ -158,21 +158,21 @@ def _card_at(lines: list[str], i: int, line0: int, cut_at: int, warnings: list[s
         j += 1
     if j >= n:
         return None
-    name = cards.parse_name(lines[j])
+    name = signer.parse_name(lines[j])
     if name is not None:
-        before_place = j + 1 < n and cards.parse_place(lines[j + 1]) is not None
+        before_place = j + 1 < n and signer.parse_place(lines[j + 1]) is not None
         before_rating = bool(name.credentials) and (
             _rating_at(lines, j + 1, cut_at) is not None
-            or (j + 1 < n and cards.guess_place(lines[j + 1]) is not None
+            or (j + 1 < n and signer.guess_place(lines[j + 1]) is not None
                 and _rating_at(lines, j + 2, cut_at) is not None)
         )
         if before_place or before_rating:
             j += 1
         else:
             name = None
-    place = cards.parse_place(lines[j]) if j < n else None
+    place = signer.parse_place(lines[j]) if j < n else None
     if place is None and j < n and _rating_at(lines, j + 1, cut_at) is not None:
-        place = cards.guess_place(lines[j])
+        place = signer.guess_place(lines[j])
         if place is not None:
             warnings.append(
                 f"line {line0 + j}: unknown specialty in place line {lines[j]!r};"

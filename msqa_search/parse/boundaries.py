@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-from . import cards
+from . import cards, signer
 from .blocks import Card, Item, Marker, Para, Stop
 
 __all__ = [
@@ -108,14 +108,14 @@ def segments(items: list[Item], warnings: list[str]) -> list[Segment]:
 
 def _same_card_line(line: str, card: Card) -> bool:
     doctor = card.doctor
-    place = cards.parse_place(line)
+    place = signer.parse_place(line)
     if place is not None:
         return (place.city or "").casefold() == (doctor.city or "").casefold() and (
             (place.specialty or "").casefold() == (doctor.specialty or "").casefold()
         )
-    name = cards.parse_name(line)
+    name = signer.parse_name(line)
     if name is not None:
-        return doctor.name is None or cards.name_key(name.name) == cards.name_key(doctor.name)
+        return doctor.name is None or signer.name_key(name.name) == signer.name_key(doctor.name)
     return cards.is_badge(line) or cards.is_byline(line)
 
 
@@ -145,11 +145,11 @@ def _absorb_sign_off(segment: Segment, card: Card, warnings: list[str]) -> None:
     if not segment.paras or len(segment.paras[-1].lines) != 1:
         return
     line = segment.paras[-1].lines[0]
-    name = cards.parse_name(line)
+    name = signer.parse_name(line)
     if name is None or name.name is None:
         return
     doctor = card.doctor
-    if doctor.name is not None and cards.name_key(name.name) == cards.name_key(doctor.name):
+    if doctor.name is not None and signer.name_key(name.name) == signer.name_key(doctor.name):
         segment.paras.pop()
     elif doctor.name is None and name.credentials and len(segment.paras) >= 2:
         segment.paras.pop()

@@ -13,6 +13,7 @@ import re
 
 from . import cards
 from .blocks import Item, Marker, Para, Row, Stop, is_junk, items
+from .lines import CONTROL, join_paragraphs, paragraphs, rows
 from .boundaries import CUT_SPLIT_SCORE, TEXT_SPLIT_SCORE, Segment, segments, split_unsigned, title_like
 from ..errors import ParseError
 from ..model import Answer, Thread
@@ -24,9 +25,7 @@ __all__ = [
     "MAX_TITLE",
     "STORY_FIRST_PERSON",
     "STORY_RATIO",
-    "clean_line",
     "parse_thread",
-    "rows",
 ]
 
 #: A longer first line is question or answer text, not a question title.
@@ -36,11 +35,6 @@ MAX_PROSE_LINE = 1000
 #: A leading line this short on a page of one answer per line is what is left of the
 #: question (a stray fragment), not an answer.
 MAX_FRAGMENT = 60
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# One match per line that holds anything but white space: blank lines cost nothing, so
-# a file of millions of blank lines parses in time and memory linear in its size.
-_LINE = re.compile(r"\S[^\n]*")
 # A page with no header, no doctor card and no answer marker that speaks in the first
 # person throughout is a patient's own story (a review page), not answers: doctors
 # address the patient ("you", "your"). Measured on real pages: review pages have 35 and
@@ -78,29 +72,6 @@ def parse_thread(text: str, *, thread_id: str | None = None, source: str | None 
         ) from e
 
 
-def clean_line(line: str) -> str:
-    """Fold every run of white space (no-break spaces too) into one space and strip."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", line)).strip()
-
-
-def rows(text: str) -> list[Row]:
-    """The non-blank lines of ``text`` as ``(line number, cleaned text, blank before)``."""
-    out: list[Row] = []
-    number, last, gap = 1, 0, False
-    for m in _LINE.finditer(text):
-        number += text.count("\n", last, m.start())
-        if out and number > out[-1][0] + 1:
-            gap = True
-        last = m.start()
-        line = clean_line(m.group())
-        if line:
-            out.append((number, line, gap))
-            gap = False
-        else:
-            gap = True
-    return out
-
-
 FOOTER_WORDS = "these answers are for educational purposes"
 
 
@@ -133,7 +104,7 @@ class _Parser:
             raise self.error("binary data (NUL bytes), not a thread page", line)
         if not text.strip():
             raise self.error("empty: no question title")
-        controls = len(_CONTROL.findall(text))
+        controls = len(CONTROL.findall(text))
         if controls > max(8, len(text) // 20):
             raise self.error(f"binary data ({controls} control characters), not a thread page")
         if "\r" in text:
@@ -184,7 +155,7 @@ class _Parser:
         return Thread(
             id=self.thread_id,
             title=title,
-            body=_join(question),
+            body=join_paragraphs(question),
             declared_answers=declared,
             answers=answers,
             warnings=self.warnings,
@@ -226,7 +197,7 @@ class _Parser:
         rest = region[1:]
         if header_at is not None:
             title = first
-            question = _paragraphs(region[1:header_at])
+            question = paragraphs(region[1:header_at])
             return title, question, items(region[header_at + 1 :], cut_line=cut_line, warnings=self.warnings)
         if all(not gap for _, _, gap in rest) and all(
             isinstance(it, Para) for it in items(region, cut_line=cut_line, warnings=[])
@@ -280,7 +251,7 @@ class _Parser:
             card = seg.card
             last = k == len(segs) - 1
             cut = not complete and last and (card is None or not card.ended)
-            body = _join(seg.paras)
+            body = join_paragraphs(seg.paras)
             doctor = card.doctor if card else None
             key = (doctor, " ".join(body.split()))
             if cut and body and key not in seen:
@@ -335,23 +306,3 @@ def _split_question(found: list[Item]) -> tuple[list[Para], list[Item]]:
         # Two paragraphs or more before the first card: the question's body comes first.
         return list(found[:1]), found[1:]
     return [], found
-
-
-def _paragraphs(region: list[Row]) -> list[Para]:
-    paras: list[Para] = []
-    for number, line, gap in region:
-        if cards.is_site_line(line):
-            gap = True
-            if paras and paras[-1].lines:
-                paras.append(Para([], 0))
-            continue
-        if gap or not paras or not paras[-1].lines:
-            if paras and not paras[-1].lines:
-                paras.pop()
-            paras.append(Para([], number))
-        paras[-1].lines.append(line)
-    return [p for p in paras if p.lines]
-
-
-def _join(paras: list[Para] | list[Item]) -> str:
-    return "\n\n".join("\n".join(p.lines) for p in paras if isinstance(p, Para))

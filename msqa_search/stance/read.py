@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import attrs
 
-from .stance_cues import POLAR_KINDS, CueLexicon, Match
-from .stance_text import durations_at, is_boundary, stem, tokens
+from .cues import POLAR_KINDS, CueLexicon, Match
+from .text import durations_at, is_boundary, stem, tokens
+
+__all__ = [
+    "AFTER_WORDS",
+    "SCOPES",
+    "SCOPE_WORDS",
+    "Echo",
+    "Reading",
+    "negated",
+    "read_sentence",
+]
 
 SCOPE_WORDS = 4
 """How many words after a negation cue its scope reaches at most."""

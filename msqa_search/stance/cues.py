@@ -16,8 +16,21 @@ from importlib import resources
 
 import attrs
 
-from .errors import CueFileError
-from .stance_text import stem, tokens
+from ..errors import CueFileError
+from .text import stem, tokens
+
+__all__ = [
+    "KINDS",
+    "LIST_KINDS",
+    "MODIFIER_KINDS",
+    "POLAR_KINDS",
+    "SCOPE_KINDS",
+    "Cue",
+    "CueLexicon",
+    "Match",
+    "load_cues",
+    "parse_cues",
+]
 
 POLAR_KINDS = {
     "for": 1, "against": -1, "normal+": 1, "normal-": -1,
@@ -217,5 +230,5 @@ def load_cues() -> CueLexicon:
     Raises:
         CueFileError: The shipped file has a bad line (a packaging fault).
     """
-    shipped = resources.files(__package__).joinpath("data", "stance_cues.txt")
+    shipped = resources.files("msqa_search").joinpath("data", "stance_cues.txt")
     return parse_cues(shipped.read_text(encoding="utf-8"), source="stance_cues.txt")

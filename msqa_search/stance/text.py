@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "collapse",
+    "durations",
+    "durations_at",
+    "is_boundary",
+    "normalise",
+    "sentences",
+    "stem",
+    "tokens",
+]
+
 # A word, keeping an inner apostrophe ("don't", "it's"); punctuation that bounds a
 # negation's scope is kept as its own token.
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+(?:'[a-z]+)?|[,;:()]")

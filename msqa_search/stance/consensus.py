@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .model import STANCE_LABELS, AnswerStance, Consensus, Thread
-from .stance import answer_stance
-from .stance_targets import question_targets
+from ..model import STANCE_LABELS, AnswerStance, Consensus, Thread
+from .judge import answer_stance
+from .targets import question_targets
+
+__all__ = [
+    "MIN_POSITIONS",
+    "UNKNOWN_SPECIALTY",
+    "consensus_from_stances",
+    "thread_consensus",
+    "thread_question",
+]
 
 MIN_POSITIONS = 2
 """How many answers must take a position on a target before its split is shown."""
@@ -101,8 +109,8 @@ def _summary_line(
     total = sum(tally.values())
     silent = tally["unclear"]
     if not enough:
-        positioned = total - silent
-        return f"{name}: too few answers take a position to show a split ({positioned} of {total})"
+        # Said as when a split is shown: how many of the answers took no position.
+        return f"{name}: too few answers take a position to show a split ({silent} of {total} took no position)"
     parts = []
     if tally["for"]:
         parts.append(f"{tally['for']} yes")

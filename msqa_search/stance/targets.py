@@ -9,13 +9,25 @@ one about Sculptra does not speak of Restylane.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import attrs
 
-from .stance_cues import load_cues
-from .lexicon.synonyms import Phrase, load_synonyms, phrase_words
+from .cues import load_cues
+from ..lexicon.synonym_file import load_synonyms
+from ..lexicon.synonyms import Phrase, phrase_words
+
+__all__ = [
+    "ConceptTable",
+    "TargetScope",
+    "clauses_by_treatment",
+    "concept_table",
+    "question_targets",
+    "sentences_on_target",
+    "target_scope",
+]
 
 # Pronouns that carry the previous sentence's treatment into a sentence naming none.
 _ANAPHORS = frozenset({"it", "its", "they", "them", "these", "those", "both", "that"})
@@ -179,6 +191,32 @@ def _ties(concept: Phrase, scope: TargetScope) -> bool:
         return True
     words = set(concept)
     return any(words.intersection(r) for r in scope.related)
+
+
+#: Where one sentence turns from one treatment to another: "Restylane is fine, but I
+#: would avoid Botox". Only a turn that names a different treatment splits a sentence.
+_TURN = re.compile(r"(?:[,;]\s*|\s+)(?=(?:but|however|whereas|while|although|yet)\b)|;\s+", re.IGNORECASE)
+
+
+def clauses_by_treatment(sentence: str, scope: TargetScope) -> list[str]:
+    """A sentence cut where it turns from one treatment to another, or the sentence.
+
+    "Restylane is fine with MS, but I would avoid Botox" gives two clauses, so that each
+    treatment is judged on its own; a turn between clauses that name the same
+    treatments, or none, leaves the sentence whole. Only for a treatment target.
+    """
+    if not scope.exclusive:
+        return [sentence]
+    pieces = [p for p in _TURN.split(sentence) if p and p.strip()]
+    if len(pieces) < 2:
+        return [sentence]
+    table = concept_table()
+    named = [
+        frozenset(c for c in table.find(phrase_words(p)) if c not in table.nontarget) for p in pieces
+    ]
+    if len({n for n in named if n}) < 2:
+        return [sentence]
+    return pieces
 
 
 def sentences_on_target(sentences: Iterable[str], scope: TargetScope) -> list[bool]:

@@ -17,17 +17,18 @@ from functools import lru_cache
 
 import attrs
 
-from .model import Answer, Stance
-from .stance_cues import POLAR_KINDS, CueLexicon, load_cues
-from .stance_read import SCOPES, Echo, Reading, negated, read_sentence
-from .stance_targets import (
+from ..model import Answer, Stance
+from .cues import POLAR_KINDS, CueLexicon, load_cues
+from .read import SCOPES, Echo, Reading, negated, read_sentence
+from .targets import (
+    clauses_by_treatment,
     concept_table,
     question_targets,
     sentences_on_target,
     target_scope,
 )
-from .stance_text import durations, normalise, sentences, tokens
-from .stance_text import stem as stem_word
+from .text import durations, normalise, sentences, tokens
+from .text import stem as stem_word
 
 # A time limit in a claim: "within about two weeks", "in a few days", "by 6 months".
 _LIMIT = re.compile(
@@ -36,6 +37,17 @@ _LIMIT = re.compile(
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
+
+__all__ = [
+    "BACKOFF",
+    "BACKOFF_KINDS",
+    "Claim",
+    "FIRST_WEIGHT",
+    "LAST_WEIGHT",
+    "TIER_POWER",
+    "answer_stance",
+    "read_claim",
+]
 
 @attrs.frozen(kw_only=True)
 class Claim:
@@ -170,8 +182,13 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     claim = read_claim(question)
     echo = _echo(target, question) if target else None
     cues = load_cues()
-    parts = sentences(body)
-    on_target = sentences_on_target(parts, target_scope(target, question))
+    scope = target_scope(target, question)
+    whole = sentences(body)
+    # Read clause by clause where a sentence turns from one treatment to another; the
+    # evidence is still the whole sentence, and a clause counts as its sentence's place.
+    origin = [i for i, sentence in enumerate(whole) for _ in clauses_by_treatment(sentence, scope)]
+    parts = [clause for sentence in whole for clause in clauses_by_treatment(sentence, scope)]
+    on_target = sentences_on_target(parts, scope)
     readings = _readings(parts, on_target, cues, claim.kind, claim, echo)
     for step in BACKOFF:
         if readings:
@@ -189,6 +206,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
                     break
     if not readings:
         return Stance(label="unclear", evidence=None, target=target)
+    readings = [(origin[i], attrs.evolve(r, sentence=whole[origin[i]])) for i, r in readings]
     best = _vote(readings)
     label = best.label
     if claim.flip and label in ("for", "against"):
