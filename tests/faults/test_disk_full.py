@@ -117,7 +117,7 @@ INJECTIONS = {
     "Whoosh write mid-commit": lambda mp: fill_files(mp, whoosh_file, 60_000),
     "Whoosh table of contents": lambda mp: fill_files(mp, lambda n: re.match(r"_MAIN_\d+\.toc", n)),
     "columns file": lambda mp: fill_files(mp, lambda n: ".msqa-columns" in n, 100),
-    "vocabulary file": lambda mp: fill_files(mp, lambda n: n.startswith("vocabulary.tsv")),
+    "vocabulary file": lambda mp: fill_files(mp, lambda n: n.startswith("words.msqa-vocabulary")),
     "meta file": lambda mp: fill_files(mp, lambda n: n.startswith("msqa-index.json")),
     "CURRENT pointer": lambda mp: fill_files(mp, lambda n: n.startswith("CURRENT")),
 }
