@@ -7,8 +7,7 @@ in search.py.
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -140,8 +139,9 @@ class SearchIndex:
         """The value arrays of every document, in document-number order."""
         return self.snapshot().columns
 
-    def vocabulary(self) -> Counter:
-        """Raw words of the index and how many answers hold each (for typo handling)."""
+    def vocabulary(self) -> Mapping[str, int]:
+        """Raw words of the index and how many answers hold each, with their typo table
+        (a memory-mapped ``lexicon.typo_table.Vocabulary``)."""
         return self.snapshot().vocabulary
 
     # -- public API ---------------------------------------------------------------
