@@ -166,6 +166,7 @@ class SearchIndex:
         facet_size: int | None = FACET_SIZE,
         stance: str | Sequence[str] | None = None,
         exact_spelling: bool = False,
+        match: str = "most",
     ) -> Results:
         """Search the answers.
 
@@ -192,6 +193,9 @@ class SearchIndex:
             snippet_chars: about how long each fragment is.
             facet_size: values per facet, most common first (None: all);
                 ``Facet.truncated`` says when there are more.
+            match: how many of a plain query's topical words (not "how", "long",
+                "after": data/function_words.txt) an answer must hold: "any", "all",
+                or "most" (any below three, then 75% rounded up).
 
         Returns:
             One page of hits, with each facet's most common values counted over all
@@ -211,22 +215,26 @@ class SearchIndex:
                 snapshot, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
-                snippet_chars=snippet_chars, facet_size=facet_size, stance=stance,
+                snippet_chars=snippet_chars, facet_size=facet_size, stance=stance, match=match,
                 exact_spelling=exact_spelling,
             )
 
-    def explain(self, query: str, *, synonyms: bool = True, exact_spelling: bool = False) -> str:
-        """How ``query`` would be searched: its concepts (the words, their stems), each
-        alternative (synonyms, typo variants found in this index) with its weight, and
-        what an expert query excludes or filters on. Searches nothing.
+    def explain(self, query: str, *, synonyms: bool = True, match: str = "most",
+                exact_spelling: bool = False) -> str:
+        """How ``query`` would be searched: its concepts (the words, their stems; topical
+        or not), each alternative (synonyms, typo variants found in this index) with its
+        weight, the match rule, and what an expert query excludes or filters on.
+        Searches nothing.
 
         Raises:
             QuerySyntaxError: the query cannot be searched.
+            SearchOptionError: ``match`` is not a match rule.
         """
         self.refresh()
         snapshot = self._snapshot
         with confirm_damage(self.path, snapshot.generation):
-            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, spelling=not exact_spelling))
+            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, match=match,
+                                             spelling=not exact_spelling))
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
         """Answers like the answer ``answer_id`` ("more like this"), best first.

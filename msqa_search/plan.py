@@ -1,14 +1,64 @@
 """What a query plan is: concepts of weighed alternatives, the tables and statistics a
-plan is made from, and the plan as text."""
+plan is made from, how alternatives are weighed and how many concepts must match, and
+the plan as text."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["Alternative", "Concept", "KnownWords", "Lexicon", "Plan", "TermStats", "describe"]
+from .errors import SearchOptionError
+from .lexicon.function_words import function_words
+
+__all__ = [
+    "KEEP_BEST",
+    "MATCH_RULES",
+    "MOST_FROM",
+    "MOST_SHARE",
+    "Alternative",
+    "Concept",
+    "KnownWords",
+    "Lexicon",
+    "Plan",
+    "TermStats",
+    "Weigher",
+    "describe",
+    "required_concepts",
+]
+
+#: How many of a plain query's topical words an answer must hold (see ``Plan.required``).
+MATCH_RULES = ("most", "any", "all")
+
+#: match="most": from MOST_FROM topical concepts on, an answer must hold MOST_SHARE of
+#: them, rounded up (Elasticsearch's minimum_should_match "75%" rounds down, 2 of 3; see
+#: required_concepts), or score among the KEEP_BEST best answers, whatever it lacks, so
+#: the rule never hides the first page's best answers (every rule tried that did cost
+#: NFCorpus nDCG@10, docs/performance.md). "all" keeps none that way.
+MOST_SHARE = 0.75
+MOST_FROM = 3
+KEEP_BEST = 10
+
+
+def required_concepts(match: str, topical: int) -> int:
+    """How many of ``topical`` concepts an answer of a plain query must match.
+
+    "any": one; "all": every one; "most": one below MOST_FROM topical concepts, and
+    from there ceil(MOST_SHARE * topical) (3 of 3, 3 of 4, 4 of 5, 5 of 6).
+
+    Raises:
+        SearchOptionError: ``match`` is not one of MATCH_RULES.
+    """
+    if match not in MATCH_RULES:
+        raise SearchOptionError(f"match must be one of {', '.join(MATCH_RULES)}, not {match!r}")
+    if topical <= 1 or match == "any":
+        return 1
+    if match == "all":
+        return topical
+    return 1 if topical < MOST_FROM else math.ceil(MOST_SHARE * topical - 1e-9)
+
 
 class TermStats(Protocol):
     """What the planner asks of an index: counts and vocabulary, nothing else."""
@@ -48,6 +98,9 @@ class Lexicon:
     """Stemmed phrase -> its synonyms (stemmed phrases); empty: no synonyms."""
     speller: KnownWords | None = None
     """Known words; None: no typo variants are searched."""
+    function_words: frozenset[str] = attrs.field(factory=function_words)
+    """Words that carry no topic (lowercased, as typed): they weigh by idf but count
+    neither as words matched nor as highlights; by default the shipped list."""
 
 
 @attrs.frozen
@@ -60,6 +113,12 @@ class Alternative:
     """Its weight beside the words typed (1.0)."""
     source: str = "typed"
     """typed, synonym, part (one word of a phrase), typo, or pattern (a term a wildcard expands to)."""
+
+    @property
+    def counts(self) -> bool:
+        """False for a part of a phrase: an answer holding only the part scores below
+        every answer holding the phrase (ranking.PART_CAP), and it is not highlighted."""
+        return self.source != "part"
     word: str = ""
     """The word as it stands in the index, for a typo variant."""
 
@@ -77,6 +136,9 @@ class Concept:
     patterns: tuple[Any, ...] = ()
     """For a pattern (``neuro*``): the Whoosh leaves, expanded to terms against the index
     when the search runs; ``alternatives`` is then empty."""
+    topical: bool = True
+    """False for a word that carries no topic ("long", "after"): it scores by BM25 (its
+    idf), but does not count for coordination, minimum-should-match or highlights."""
 
 
 @attrs.frozen
@@ -100,6 +162,13 @@ class Plan:
     """Words and phrases an expert query excludes."""
     filters: tuple[str, ...] = ()
     """The expert query's terms in fields that are not text (``doctor:klein``)."""
+    unmarked: frozenset[str] = frozenset()
+    """The function words inside ``phrases``: never highlighted, even there."""
+    match: str = "most"
+    """The match rule asked for: "any", "all" or "most" (``MATCH_RULES``)."""
+    required: int = 1
+    """How many topical concepts a plain query's answer must match (from ``match``);
+    an expert query matches what its syntax says."""
 
     @property
     def expert(self) -> bool:
@@ -111,11 +180,18 @@ class Plan:
 
 def describe(plan: Plan) -> str:
     """The plan as text: each concept with its alternatives and their weights."""
-    kind = "expert query: Whoosh decides what matches" if plan.expert else "plain words: each optional"
-    lines = [f"query: {plan.text}", f"  {kind}; answers matching more concepts rank higher"]
+    topical = sum(c.topical for c in plan.concepts)
+    if plan.expert:
+        lines = [f"query: {plan.text}", "  expert query: Whoosh decides what matches; answers matching more concepts rank higher"]
+    else:
+        best = f", or score among the {KEEP_BEST} best" if plan.match == "most" and plan.required > 1 else ""
+        lines = [f"query: {plan.text}",
+                 f"  plain words, match {plan.match}: answers hold {plan.required} of the {topical} topical concepts{best}",
+                 "  answers matching more topical concepts rank higher"]
     for n, concept in enumerate(plan.concepts, start=1):
         where = f" (in {', '.join(concept.fields)})" if concept.fields else ""
-        lines.append(f"concept {n}: {concept.label}{where}")
+        role = "" if concept.topical else " (not topical: weighs by idf, not counted, not highlighted)"
+        lines.append(f"concept {n}: {concept.label}{where}{role}")
         if concept.patterns:
             lines.append(f"  {concept.label:<28} pattern: the index's terms it matches, when searched")
         for alt in concept.alternatives:
@@ -126,3 +202,33 @@ def describe(plan: Plan) -> str:
     for term in plan.filters:
         lines.append(f"filter: {term}")
     return "\n".join(lines)
+
+
+class Weigher:
+    """The boost of an alternative, scaled so that it never outscores the words typed.
+
+    A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
+    rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
+    Botox at length. Each stem's idf is the BM25 idf of the answers' bodies; a phrase's is
+    the sum of its words' (roughly how a phrase scores).
+    """
+
+    def __init__(self, stats: TermStats) -> None:
+        self.stats = stats
+        self.documents = None
+        self.idf: dict[str, float] = {}
+
+    def _idf(self, stems: Sequence[str]) -> float:
+        if self.documents is None:
+            self.documents = max(self.stats.doc_count(), 1)
+        total = 0.0
+        for word in stems:
+            value = self.idf.get(word)
+            if value is None:
+                df = self.stats.doc_frequency(word)
+                value = self.idf[word] = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
+            total += value
+        return total
+
+    def __call__(self, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
+        return boost * min(1.0, self._idf(typed) / max(self._idf(alternative), 1e-9))

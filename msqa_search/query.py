@@ -12,7 +12,6 @@ decides what they match; every query kind is scored from its concepts (ranking.p
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -36,10 +35,28 @@ from .errors import QuerySyntaxError
 from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
 from .lexicon.synonym_cache import derived_synonyms
 from .lexicon.synonyms import PhraseTable
-from .plan import Alternative, Concept, KnownWords, Lexicon, Plan, TermStats, describe
+from .plan import (
+    KEEP_BEST,
+    MATCH_RULES,
+    MOST_FROM,
+    MOST_SHARE,
+    Alternative,
+    Concept,
+    KnownWords,
+    Lexicon,
+    Plan,
+    TermStats,
+    Weigher,
+    describe,
+    required_concepts,
+)
 
 __all__ = [
+    "KEEP_BEST",
+    "MATCH_RULES",
     "MAX_EXPANSIONS",
+    "MOST_SHARE",
+    "MOST_FROM",
     "MAX_QUERY_CHARS",
     "MAX_TYPOS",
     "MAX_WORDS",
@@ -57,6 +74,7 @@ __all__ = [
     "lexicon",
     "plan",
     "query_words",
+    "required_concepts",
     "synonym_files",
 ]
 
@@ -70,8 +88,6 @@ TYPO_BOOST = 0.25
 PART_BOOST = 0.4
 #: Misspellings of a word searched with it, at most.
 MAX_TYPOS = 8
-
-
 def lexicon(speller: KnownWords | None, *, synonyms: bool = True) -> Lexicon:
     """The shipped synonyms (and MSQA_SEARCH_SYNONYMS files) with ``speller``; with
     ``synonyms=False``, neither synonyms nor typo variants."""
@@ -132,13 +148,19 @@ def _expansions(stems: Sequence[str], table) -> list[tuple[int, int, tuple[tuple
     return found
 
 
-def plan(text: str, lexicon: Lexicon, stats: TermStats) -> Plan:
+def plan(text: str, lexicon: Lexicon, stats: TermStats, match: str = "most") -> Plan:
     """Plan the search of ``text``: a pure function of the text, the lexicon and the
     term statistics.
 
+    Words that carry no topic (``Lexicon.function_words``) are concepts marked not
+    topical; ``match`` says how many of the topical ones a plain query's answers must
+    hold (``required_concepts``).
+
     Raises:
         QuerySyntaxError: the query is empty, too long, or cannot be parsed.
+        SearchOptionError: ``match`` is not one of MATCH_RULES.
     """
+    required_concepts(match, 1)
     if not text or not text.strip():
         raise QuerySyntaxError("the query is empty", query=text or "", hint="Type some words to search for")
     if len(text) > MAX_QUERY_CHARS:
@@ -148,28 +170,57 @@ def plan(text: str, lexicon: Lexicon, stats: TermStats) -> Plan:
         )
     typed = text
     text = "".join(c if c.isprintable() else " " for c in text)
-    weigh = _Weigher(stats)
+    weigh = Weigher(stats)
     if not is_expert(text):
-        concepts = _plain_concepts(text, lexicon, stats, weigh)
+        concepts = _topical(_plain_concepts(text, lexicon, stats, weigh), lexicon)
         if not concepts:
             raise _nothing_to_search(text)
-        alternatives = [a.stems for concept in concepts for a in concept.alternatives]
+        # Highlights: the topical concepts' words and phrases, never a part of a phrase alone.
+        alternatives = [a.stems for c in concepts if c.topical for a in c.alternatives if a.counts]
+        phrases = frozenset(s for s in alternatives if len(s) > 1)
         return Plan(
             typed, concepts,
             terms=frozenset(s[0] for s in alternatives if len(s) == 1),
-            phrases=frozenset(s for s in alternatives if len(s) > 1),
+            phrases=phrases, unmarked=_unmarked(phrases, lexicon),
+            match=match, required=required_concepts(match, sum(c.topical for c in concepts)),
         )
     q = parse_expert(text, MAX_WORDS)
     if is_nothing(q):
         raise _nothing_to_search(text)
-    concepts = _expert_concepts(scored_leaves(q), lexicon.synonyms, weigh)
+    concepts = _topical(_expert_concepts(scored_leaves(q), lexicon.synonyms, weigh), lexicon)
     excluded, filters = excluded_words(q), field_filters(q)
     if lexicon.synonyms:
         q = with_synonyms(q, lexicon.synonyms)
     terms, phrases, patterns = highlight_plan(q)
+    untopical = {c.alternatives[0].stems[0] for c in concepts if not c.topical}
     # Whoosh decides which documents match an expert query; they are scored from the
     # concepts, as plain words are.
-    return Plan(typed, concepts, q, frozenset(terms), frozenset(phrases), tuple(patterns), excluded, filters)
+    return Plan(typed, concepts, q, frozenset(terms) - untopical, frozenset(phrases), tuple(patterns), excluded,
+                filters, unmarked=_unmarked(phrases, lexicon), match=match)
+
+
+def _topical(concepts: tuple[Concept, ...], lexicon: Lexicon) -> tuple[Concept, ...]:
+    """The concepts with the one-word ones whose word carries no topic marked so; when
+    no concept carries a topic ("how long"), all of them count."""
+    words = _function_stems(lexicon.function_words)
+    marked = tuple(
+        attrs.evolve(c, topical=False)
+        if not c.patterns and c.alternatives and len(c.alternatives[0].stems) == 1 and c.alternatives[0].stems[0] in words
+        else c
+        for c in concepts
+    )
+    return marked if any(c.topical for c in marked) else concepts
+
+
+def _unmarked(phrases, lexicon: Lexicon) -> frozenset[str]:
+    """The function words inside the phrases to highlight ("under" of "under eyes")."""
+    words = _function_stems(lexicon.function_words)
+    return frozenset(w for phrase in phrases for w in phrase if w in words)
+
+
+@lru_cache(maxsize=4)
+def _function_stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
 
 
 def _nothing_to_search(text: str) -> QuerySyntaxError:
@@ -230,7 +281,7 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
 
     A concept scores as the best of its alternatives (the words typed, their synonyms,
     their misspellings in the corpus), never their sum, and an alternative never
-    outweighs the words typed (see _Weigher). Answers matching more concepts rank
+    outweighs the words typed (see Weigher). Answers matching more concepts rank
     higher (see COORDINATION in ranking.py).
     """
     words = query_words(text)
@@ -251,7 +302,8 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         alternatives += [Alternative(p, weigh(typed, p, SYNONYM_BOOST), "synonym") for p in phrases]
         if len(typed) > 1:
             # "multiple sclerosis": one word of the phrase alone still counts a little.
-            alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed]
+            have = {a.stems for a in alternatives}
+            alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed if (w,) not in have]
         elif lexicon.speller is not None:
             alternatives += [
                 Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
@@ -281,33 +333,3 @@ def _expert_concepts(leaves, synonyms: Mapping, weigh) -> tuple[Concept, ...]:
         alternatives += [Alternative(p, weigh(stems, p, SYNONYM_BOOST), "synonym") for p in (synonyms.get(stems) or ())]
         concepts.append(Concept(" ".join(stems), alternatives, scored_in))
     return tuple(concepts)
-
-
-class _Weigher:
-    """The boost of an alternative, scaled so that it never outscores the words typed.
-
-    A synonym or a misspelling is usually rarer than the word typed, and BM25 rewards
-    rarity: unscaled, an answer saying "Botox Cosmetic" would outrank one discussing
-    Botox at length. Each stem's idf is the BM25 idf of the answers' bodies; a phrase's is
-    the sum of its words' (roughly how a phrase scores).
-    """
-
-    def __init__(self, stats: TermStats) -> None:
-        self.stats = stats
-        self.documents = None
-        self.idf: dict[str, float] = {}
-
-    def _idf(self, stems: Sequence[str]) -> float:
-        if self.documents is None:
-            self.documents = max(self.stats.doc_count(), 1)
-        total = 0.0
-        for word in stems:
-            value = self.idf.get(word)
-            if value is None:
-                df = self.stats.doc_frequency(word)
-                value = self.idf[word] = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
-            total += value
-        return total
-
-    def __call__(self, typed: Sequence[str], alternative: Sequence[str], boost: float) -> float:
-        return boost * min(1.0, self._idf(typed) / max(self._idf(alternative), 1e-9))

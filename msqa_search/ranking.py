@@ -17,14 +17,20 @@ from .engine.expert import matching_docs, pattern_terms
 from .engine.postings import Postings
 from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
-from .query import Plan
+from .query import KEEP_BEST, Plan
 
-__all__ = ["BM25", "COORDINATION", "SORTS", "concept_scores", "rank", "score"]
+__all__ = ["BM25", "COORDINATION", "PART_CAP", "UNTOPICAL_WEIGHT", "SORTS", "concept_scores", "rank", "score"]
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
 BM25 = {"B": 1.0, "K1": 1.5}
 COORDINATION = 0.25
+#: The weight of a word that carries no topic beside its BM25 score (its idf says how
+#: much it discriminates).
+UNTOPICAL_WEIGHT = 0.5
+#: An answer holding only a part of a phrase scores at most this share of the lowest
+#: score of the answers holding the whole phrase.
+PART_CAP = 0.9
 SORTS = ("relevance", "rating", "reviews")
 #: Scored words kept per generation before the memo starts afresh.
 _MEMO = 4096
@@ -34,48 +40,70 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
     """Every document's score, and the matching documents (live ones only).
 
     Plain words and expert queries are scored alike, from the plan's concepts. Plain
-    words match the documents holding any concept; an expert query matches what Whoosh
+    words match the documents holding ``plan.required`` topical concepts (with
+    match="most", the KEEP_BEST best-scoring ones too); an expert query matches what Whoosh
     says it matches (``query``: the plan's, with its expansions capped), and the
     documents it matches only through a field that is not text (``doctor:klein``)
     score 0.
     """
     vec = snapshot.postings
-    concepts, fields = [], []
+    concepts, fields, counted = [], [], []
     for concept in plan.concepts:
         if concept.patterns:
             terms = pattern_terms(snapshot.searcher.reader(), concept.patterns, query_mod.MAX_EXPANSIONS)
-            alternatives = tuple(((term,), 1.0) for term in terms)
+            alternatives = tuple(((term,), 1.0, True) for term in terms)
         else:
-            alternatives = tuple((a.stems, a.boost) for a in concept.alternatives)
+            weight = 1.0 if concept.topical else UNTOPICAL_WEIGHT
+            alternatives = tuple((a.stems, a.boost * weight, a.counts) for a in concept.alternatives)
         if alternatives:
             concepts.append(alternatives)
             fields.append(concept.fields)
+            counted.append(concept.topical)
+    topical = sum(counted)
     if concepts:
-        scores, coverage = concept_scores(vec, concepts, TEXT_FIELDS, B=BM25["B"], K1=BM25["K1"], fields=fields)
+        scores, coverage = concept_scores(vec, concepts, TEXT_FIELDS, B=BM25["B"], K1=BM25["K1"], fields=fields,
+                                          counted=counted)
         # Coordination: BM25 adds up what each word contributes, so an answer repeating
         # one word can outscore one holding every word typed; a patient expects the
-        # latter first.
-        scores *= (coverage / len(concepts)) ** COORDINATION
+        # latter first. Only topical concepts count ("after" is not a word matched).
+        scores *= (coverage / max(topical, 1)) ** COORDINATION
     else:
         scores, coverage = np.zeros(vec.size, dtype=np.float64), np.zeros(vec.size, dtype=np.int16)
     if plan.query is None:
-        return scores, np.flatnonzero(coverage)
+        # Minimum-should-match: an answer holds at least ``plan.required`` topical
+        # concepts (a word that carries no topic alone matches nothing).
+        matched = np.flatnonzero(coverage > 0)
+        required = plan.required
+        if required > 1 and len(matched):
+            keep = coverage[matched] >= required
+            if plan.match == "most" and KEEP_BEST and len(matched) > KEEP_BEST:
+                # The best-scoring answers stay whatever they lack (rank-safe at the top).
+                best = np.argpartition(-scores[matched], KEEP_BEST - 1)[:KEEP_BEST]
+                keep[best] = True
+            elif plan.match == "most" and KEEP_BEST:
+                keep[:] = True  # all of them are among the best
+            matched = matched[keep]
+        return scores, matched
     matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
     return scores, matched[vec.live[matched]]
 
 
 def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: float, K1: float,
-                   fields: Sequence = ()):
-    """Each document's score and how many concepts it matches.
+                   fields: Sequence = (), counted: Sequence[bool] = ()):
+    """Each document's score and how many (counted) concepts it matches.
 
     Args:
-        concepts: for each concept, its alternatives as (stems, boost); a concept
-            scores as its best alternative. A word scores by BM25F over the text
+        concepts: for each concept, its alternatives as (stems, boost) or (stems,
+            boost, counts); a concept scores as its best alternative. An alternative
+            that does not count (a part of a phrase) scores below every answer
+            holding one that does (PART_CAP). A word scores by BM25F over the text
             fields; a phrase as the sum of its words, in the answers that hold them all
             (near each other or not: exact adjacency would need every position decoded
             in Python).
         all_fields: the text fields.
         fields: for each concept, the fields it is scored in (None or missing: all).
+        counted: for each concept, whether it counts in ``coverage`` (missing: yes);
+            a word that carries no topic does not.
 
     Returns:
         ``(scores, coverage)``: float and int arrays over all document numbers.
@@ -85,16 +113,26 @@ def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: flo
     for n, concept in enumerate(concepts):
         scored_in = tuple(fields[n] if n < len(fields) and fields[n] else all_fields)
         best = np.zeros(vec.size, dtype=np.float64)
-        for stems, boost in concept:
+        part = np.zeros(vec.size, dtype=np.float64)
+        for stems, boost, *counts in concept:
             ids, scores = _word_scores(vec, stems[0], scored_in, B, K1)
             for word in stems[1:]:
                 more_ids, more_scores = _word_scores(vec, word, scored_in, B, K1)
                 both, here, there = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
                 ids, scores = both, scores[here] + more_scores[there]
             if len(ids):
-                best[ids] = np.maximum(best[ids], scores * boost)
+                into = best if not counts or counts[0] else part
+                into[ids] = np.maximum(into[ids], scores * boost)
+        if part.any():
+            # A part of a phrase ("multiple" of "multiple sclerosis") never scores an
+            # answer up to the answers holding the phrase (or a synonym of it).
+            held = best[best > 0]
+            if len(held):
+                np.minimum(part, PART_CAP * held.min(), out=part)
+            best = np.maximum(best, part)
         total += best
-        coverage += best > 0
+        if n >= len(counted) or counted[n]:
+            coverage += best > 0
     total[~vec.live] = 0.0
     coverage[~vec.live] = 0
     return total, coverage

@@ -81,6 +81,7 @@ def search(
     facet_size: int | None = FACET_SIZE,
     stance: str | Sequence[str] | None = None,
     exact_spelling: bool = False,
+    match: str = "most",
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -109,6 +110,9 @@ def search(
         snippet_chars: about how long each fragment is, in characters.
         facet_size: how many values each facet returns, most common first (None: all);
             ``Facet.truncated`` says when there are more.
+        match: how many of a plain query's topical words an answer must hold: "any"
+            (one), "all", or "most" (one below three topical words, then 75% of them,
+            rounded up; query.required_concepts). Expert syntax says what it matches.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.
@@ -125,7 +129,7 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
-    plan = plan_query(snapshot, query, synonyms=synonyms, spelling=not exact_spelling)
+    plan = plan_query(snapshot, query, synonyms=synonyms, match=match, spelling=not exact_spelling)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot.speller, query) if synonyms else None
     if suggestion:
@@ -133,8 +137,8 @@ def search(
         # are clearly more frequent; offered only when it finds answers (without a
         # search when it is plain words, unfiltered, each in some answer).
         apply = not exact_spelling and (not results.total or clearly_more(snapshot.speller, query, suggestion))
-        if apply or not _surely_finds(snapshot, suggestion, filters):
-            retry = plan_query(snapshot, suggestion, synonyms=synonyms)
+        if apply or not _surely_finds(snapshot, suggestion, filters, match):
+            retry = plan_query(snapshot, suggestion, synonyms=synonyms, match=match)
             corrected = _run(snapshot, retry, query, filters, shape)
             if not corrected.total:
                 suggestion = None
@@ -143,24 +147,27 @@ def search(
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def _surely_finds(snapshot: Snapshot, text: str, filters: Filters) -> bool:
-    """True when ``text`` is plain words, unfiltered, each in some answer: it matches."""
+def _surely_finds(snapshot: Snapshot, text: str, filters: Filters, match: str) -> bool:
+    """True when ``text`` is plain words, unfiltered, each in some answer, and one word
+    or matched with ``match="any"``: it matches."""
     unfiltered = (not any(filters.values.values()) and filters.min_rating is None
                   and filters.min_reviews is None and not filters.exclude)
     words = query_mod.query_words(text)
-    return (unfiltered and bool(words) and not is_expert(text)
+    return (unfiltered and bool(words) and (match == "any" or len(words) == 1) and not is_expert(text)
             and all(snapshot.speller.df(w.raw) > 0 for w in words))
 
 
-def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, spelling: bool = True) -> Plan:
+def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, match: str = "most",
+               spelling: bool = True) -> Plan:
     """The plan of ``text`` with the lexicon and term statistics of ``snapshot``
     (``spelling=False``: no typo variants).
 
     Raises:
         QuerySyntaxError: the query cannot be searched.
+        SearchOptionError: ``match`` is not a match rule.
     """
     lexicon = query_mod.lexicon(snapshot.speller if spelling else None) if synonyms else query_mod.Lexicon()
-    return query_mod.plan(text, lexicon, snapshot)
+    return query_mod.plan(text, lexicon, snapshot, match=match)
 
 
 def _values(value) -> tuple[str, ...] | None:
@@ -237,7 +244,7 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             marked, phrases = frozenset(found_terms), frozenset(found_phrases)
         terms = marked | expand_patterns(snapshot.searcher, tuple(patterns))
         hits = tuple(
-            _hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape)
+            _hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape, plan.unmarked)
             for d in ranked[(page - 1) * limit : wanted]
         )
         consensus = {
@@ -311,7 +318,7 @@ def _group(snapshot: Snapshot, ranked: np.ndarray) -> tuple[np.ndarray, dict[int
 
 
 def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, terms: frozenset[str], thread_hits: int,
-         shape: Shape | None = None) -> Hit:
+         shape: Shape | None = None, unmarked: frozenset[str] = frozenset()) -> Hit:
     fields = documents.stored(snapshot.root, snapshot.searcher, docnum)
     thread = json.loads(fields["thread"])
     return Hit(
@@ -324,7 +331,8 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, term
         doctor=documents.doctor_of(fields),
         score=round(float(score), 6),
         highlights=highlights(fields["body"], terms, phrases,
-                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240),
+                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240,
+                              unmarked=unmarked),
         thread_hits=thread_hits,
         cut=bool(fields.get("cut", False)),
         stances=index_stance.loads(fields["stances"]),

@@ -1637,3 +1637,26 @@ class TestOutputFailures:
                               capture_output=True, env=env, timeout=120, encoding="utf-8", stdin=subprocess.DEVNULL)
 
         assert (2, "msqa-search: cannot write the output: standard output is closed\n") == (proc.returncode, proc.stderr)
+
+
+class TestMatchOption:
+    def test_match_sets_how_many_topical_words_an_answer_holds(self, run):
+        """--match any counts more answers than the default most, and all no more than most."""
+        def count(*extra: str) -> int:
+            result = run("Can MS patients get Botox?", "--count", *extra)
+            assert 0 == result.exit_code, result.output
+            return int(result.stdout.split()[0])
+
+        assert count("--match", "any") > count() >= count("--match", "all")
+        assert count() == count("--match", "most")
+
+    def test_explain_prints_the_rule(self, run):
+        result = run("Can MS patients get Botox?", "--explain", "--match", "all")
+        assert 0 == result.exit_code, result.output
+        assert "match all: answers hold 3 of the 3 topical concepts\n" in result.stdout
+        assert "concept 3: get (not topical" in result.stdout
+
+    def test_unknown_rule_is_a_usage_error(self, run):
+        result = run("botox", "--match", "some")
+        assert 2 == result.exit_code
+        assert "--match" in result.output

@@ -122,9 +122,9 @@ class TestStanceFilter:
         """stance=LABEL keeps exactly the matching answers that take it on some target."""
         index, corpus = synthetic_index
         stances = stances_by_answer(corpus)
-        everything = index.search("ms botox swelling", limit=EVERYTHING, facets=())
+        everything = index.search("ms botox swelling", limit=EVERYTHING, facets=(), match="any")
         expected = {h.answer_id for h in everything.hits if label in labels(stances[h.answer_id])}
-        found = index.search("ms botox swelling", limit=EVERYTHING, facets=(), stance=label)
+        found = index.search("ms botox swelling", limit=EVERYTHING, facets=(), stance=label, match="any")
         assert (expected, label in "for against" or bool(expected)) == ({h.answer_id for h in found.hits}, True)
 
     def test_several_labels_are_any_of(self, synthetic_index):

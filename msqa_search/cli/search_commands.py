@@ -35,6 +35,9 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--min-rating", type=click.FloatRange(0, 5), help="Only doctors rated at least this (0-5).")
 @click.option("--min-reviews", type=click.IntRange(0), help="Only doctors with at least this many reviews.")
 @click.option("--sort", type=click.Choice(["relevance", "rating", "reviews"]), default="relevance", show_default=True)
+@click.option("--match", type=click.Choice(["most", "any", "all"]), default="most", show_default=True,
+              help="How many of the topical words (not how, long, after...) an answer must hold:"
+                   " any, all, or most (any below three words, then 75% rounded up).")
 @click.option("--stance", "stances", multiple=True, type=click.Choice(STANCE_LABELS),
               help="Only answers taking this stance on the thread's question (on some treatment it names)."
                    " Repeat for any of several.")
@@ -60,8 +63,9 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-c", "--count", is_flag=True, help="Print only the number of matching answers.")
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
-def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, stances, facets,
-           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, exact_spelling, snippets, snippet_chars, as_json, jsonl,
+def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, match, stances, facets,
+           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, exact_spelling, snippets, snippet_chars,
+           as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
 
@@ -90,7 +94,8 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
         if chosen_modes:
             raise click.UsageError(f"--explain and {chosen_modes[0]} cannot be used together")
         with open_or_build(index_path) as index:
-            click.echo(output.safe(index.explain(text, synonyms=not no_synonyms, exact_spelling=exact_spelling), lines=True))
+            click.echo(output.safe(index.explain(text, synonyms=not no_synonyms, match=match,
+                                                 exact_spelling=exact_spelling), lines=True))
         return
     quiet_facets = no_facets or jsonl or csv_out or count or ids
     chosen = () if quiet_facets else (facets or DEFAULT_FACETS)
@@ -101,7 +106,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
                 snippets=snippets, snippet_chars=snippet_chars, facet_size=facet_size,
-                stance=stances or None, exact_spelling=exact_spelling,
+                stance=stances or None, match=match, exact_spelling=exact_spelling,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
