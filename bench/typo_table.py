@@ -59,12 +59,12 @@ def query_words(counts: Counter, n: int, seed: int) -> list[str]:
 
 
 def save_tsv(path: Path, counts: Counter) -> None:
-    """The vocabulary file as the index build writes it today: ``word<TAB>n`` lines."""
+    """The vocabulary file as index builds wrote it up to schema 2: ``word<TAB>n`` lines."""
     path.write_text("".join(f"{w}\t{n}\n" for w, n in sorted(counts.items())), encoding="utf-8")
 
 
 def load_tsv(path: Path) -> Counter:
-    """Read it as the index does today (``engine.batch.load_vocabulary``)."""
+    """Read it as indexes of schema 2 did: parsed whole."""
     counts: Counter[str] = Counter()
     for line in path.read_bytes().decode("utf-8").splitlines():
         word, _, n = line.partition("\t")
@@ -74,7 +74,7 @@ def load_tsv(path: Path) -> Counter:
 
 
 class BucketScan:
-    """The current typo lookup: first-letter buckets by length, then fuzzy_variants."""
+    """The typo lookup of schema 2: first-letter buckets by length, then fuzzy_variants."""
 
     def __init__(self, words) -> None:
         self.words = words

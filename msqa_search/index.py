@@ -7,8 +7,7 @@ in search.py.
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -140,8 +139,9 @@ class SearchIndex:
         """The value arrays of every document, in document-number order."""
         return self.snapshot().columns
 
-    def vocabulary(self) -> Counter:
-        """Raw words of the index and how many answers hold each (for typo handling)."""
+    def vocabulary(self) -> Mapping[str, int]:
+        """Raw words of the index and how many answers hold each, with their typo table
+        (a memory-mapped ``lexicon.typo_table.Vocabulary``)."""
         return self.snapshot().vocabulary
 
     # -- public API ---------------------------------------------------------------
@@ -165,6 +165,7 @@ class SearchIndex:
         snippet_chars: int = 240,
         facet_size: int | None = FACET_SIZE,
         stance: str | Sequence[str] | None = None,
+        exact_spelling: bool = False,
         match: str = "most",
     ) -> Results:
         """Search the answers.
@@ -184,7 +185,10 @@ class SearchIndex:
                 city, rating, doctor, stance; by default all but stance).
             group_by_thread: one hit per thread (its best answer), with each
                 thread's split in ``Results.consensus``.
-            synonyms: search medical synonyms and the corpus's misspellings too.
+            synonyms: search medical synonyms and correct misspellings too.
+            exact_spelling: search the words as typed: no typo variants, and the
+                corrected query is never searched instead (``Results.suggestion``
+                still offers it).
             snippets: highlighted fragments per hit (0: none).
             snippet_chars: about how long each fragment is.
             facet_size: values per facet, most common first (None: all);
@@ -212,9 +216,11 @@ class SearchIndex:
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
                 snippet_chars=snippet_chars, facet_size=facet_size, stance=stance, match=match,
+                exact_spelling=exact_spelling,
             )
 
-    def explain(self, query: str, *, synonyms: bool = True, match: str = "most") -> str:
+    def explain(self, query: str, *, synonyms: bool = True, match: str = "most",
+                exact_spelling: bool = False) -> str:
         """How ``query`` would be searched: its concepts (the words, their stems; topical
         or not), each alternative (synonyms, typo variants found in this index) with its
         weight, the match rule, and what an expert query excludes or filters on.
@@ -227,7 +233,8 @@ class SearchIndex:
         self.refresh()
         snapshot = self._snapshot
         with confirm_damage(self.path, snapshot.generation):
-            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, match=match))
+            return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, match=match,
+                                             spelling=not exact_spelling))
 
     def similar(self, answer_id: str, limit: int = 10, *, facets: str | Sequence[str] = ()) -> Results:
         """Answers like the answer ``answer_id`` ("more like this"), best first.

@@ -69,15 +69,25 @@ class TermStats(Protocol):
     def doc_frequency(self, stem: str) -> int:
         """Answers whose body holds ``stem``."""
 
-    def typo_candidates(self, word: str, limit: int) -> list[str]:
-        """Raw words of the index that may be ``word`` with up to ``limit`` typos."""
+    def typo_variants(self, word: str) -> list[str]:
+        """Raw words of the index within ``spelling.max_typos(word)`` typos of ``word``
+        that share its first letter, nearest first (``spelling.fuzzy_variants``)."""
 
 
 class KnownWords(Protocol):
     """What the planner asks of a speller (lexicon.spelling.Speller is one)."""
 
     def is_known(self, word: str) -> bool:
-        """True for a correctly spelled word (never searched as a typo variant)."""
+        """True for a correctly spelled word: it gets no typo variants, and is one."""
+
+    def is_listed(self, word: str) -> bool:
+        """True for a word of the English or medical list."""
+
+    def df(self, word: str) -> int:
+        """Documents of the index holding the raw word."""
+
+    def suggest(self, word: str) -> str | None:
+        """The correction of an unknown word, or None."""
 
 
 @attrs.frozen

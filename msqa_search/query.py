@@ -32,7 +32,7 @@ from .engine.expert import (
 )
 from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
-from .lexicon.spelling import fuzzy_variants, max_typos
+from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
 from .lexicon.synonym_cache import derived_synonyms
 from .lexicon.synonyms import PhraseTable
 from .plan import (
@@ -231,16 +231,49 @@ def _nothing_to_search(text: str) -> QuerySyntaxError:
 
 
 def _typo_variants(stats: TermStats, speller: KnownWords, word: str) -> list[str]:
-    """Words of the index that look like misspellings of ``word`` ("spasticty").
+    """Words of the index that ``word`` may be a misspelling of, or that misspell it.
 
-    Only rare words that the speller does not know count, so "case" is never searched
-    for "cause"; the query word must itself be long enough to carry a typo.
+    A known word (listed, or frequent in the index) is not taken for a typo, so "side"
+    is never searched as "site": it gets only the index's misspellings of it (unknown
+    words with no nearer correction: "spasticty" for "spasticity") and its other forms
+    (_word_form: "amnesic" for "amnesia"). An unknown word ("liposuciton") is matched
+    to its known neighbours first, then to the corpus words more frequent than itself
+    ("aphthous" for "apthous"). The word must be long enough to carry a typo.
     """
-    limit = max_typos(word)
-    if limit <= 0 or not word.isalpha():
+    if max_typos(word) <= 0 or not word.isalpha():
         return []
-    candidates = stats.typo_candidates(word, limit)
-    return [v for v in fuzzy_variants(word, candidates, limit) if not speller.is_known(v)]
+    lowered = word.lower()
+    variants = [v for v in stats.typo_variants(word) if len(v) >= MIN_LENGTH and v.isalpha()]
+    if speller.is_known(word):
+        return [v for v in variants if _word_form(lowered, v)
+                or (not speller.is_known(v) and speller.suggest(v) in (None, lowered))]
+    typed_df = speller.df(lowered)
+    found = [v for v in variants if speller.is_known(v) or speller.df(v) > typed_df]
+    order = {v: i for i, v in enumerate(found)}  # nearest first, from typo_variants
+    distance = {v: edit_distance(lowered, v, max_typos(word)) for v in found}
+    return sorted(found, key=lambda v: (not speller.is_known(v), distance[v], not speller.is_listed(v),
+                                        -speller.df(v), order[v]))
+
+
+def _new_stems(variants: list[str], typed: tuple[str, ...]) -> list[str]:
+    """The variants whose stem is neither typed nor an earlier variant's ("spasms" adds
+    nothing to "spasm")."""
+    seen, found = set(typed), []
+    for v in variants:
+        if stem(v) not in seen:
+            seen.add(stem(v))
+            found.append(v)
+    return found
+
+
+def _word_form(a: str, b: str) -> bool:
+    """Two forms of one word: a shared start of five letters or more, and at most two
+    letters after it on each side ("amnesia" and "amnesic", "colour" and "colours"; not
+    "laser" and "layer")."""
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    return shared >= 5 and max(len(a), len(b)) - shared <= 2
 
 
 def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tuple[Concept, ...]:
@@ -274,7 +307,7 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         elif lexicon.speller is not None:
             alternatives += [
                 Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
-                for v in _typo_variants(stats, lexicon.speller, words[first].raw)[:MAX_TYPOS]
+                for v in _new_stems(_typo_variants(stats, lexicon.speller, words[first].raw), typed)[:MAX_TYPOS]
             ]
         concepts.append(Concept(label, alternatives))
     return tuple(concepts)

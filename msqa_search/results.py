@@ -79,10 +79,14 @@ class Results:
     facets: dict[str, Facet] = attrs.field(factory=dict)
     """Facet name -> its most common values, counted over all matches."""
     suggestion: str | None = None
-    """A corrected query, when the query looks misspelled."""
+    """A corrected query, when the query looks misspelled and the correction finds
+    answers ("did you mean")."""
     searched: str | None = None
-    """The query actually searched when it differs from ``query`` (the suggestion,
-    when the typed query had no hits)."""
+    """The query actually searched when it differs from ``query``: the suggestion, when
+    the typed query found nothing or its corrected words are clearly more frequent
+    ("showing results for"; ``exact_spelling=True`` searches as typed)."""
+    typed_total: int | None = None
+    """With ``searched``: how many answers the query as typed matches."""
     folded: int = 0
     """How many matching answers were folded into an identical one (not in ``total``)."""
     page: int = 1

@@ -19,7 +19,7 @@ from . import index_stance, ranking
 from . import query as query_mod
 from .engine import documents
 from .engine.analysis import stemmed_analyzer
-from .engine.expert import cap_expansions, expand_patterns, highlight_plan
+from .engine.expert import cap_expansions, expand_patterns, highlight_plan, is_expert
 from .engine.highlight import highlights
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
@@ -28,7 +28,7 @@ from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
 from .query import Alternative, Concept, Plan
 from .ranking import SORTS
 from .results import Facet, Hit, Results
-from .suggestions import suggest
+from .suggestions import clearly_more, suggest
 
 __all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "plan_query", "search", "similar", "telling_words"]
 
@@ -80,6 +80,7 @@ def search(
     snippet_chars: int = 240,
     facet_size: int | None = FACET_SIZE,
     stance: str | Sequence[str] | None = None,
+    exact_spelling: bool = False,
     match: str = "most",
 ) -> Results:
     """Search the answers of one snapshot of an index.
@@ -102,7 +103,9 @@ def search(
             (disjunctive facets; ``Results.filtered`` names them).
         group_by_thread: one hit per thread (its best answer); ``total`` then
             counts threads, and ``Results.consensus`` holds each thread's split.
-        synonyms: search medical synonyms and the corpus's misspellings too.
+        synonyms: search medical synonyms and correct misspellings too.
+        exact_spelling: search the words as typed: no typo variants, no correction
+            (a suggestion is still offered).
         snippets: how many highlighted fragments each hit carries (0: none).
         snippet_chars: about how long each fragment is, in characters.
         facet_size: how many values each facet returns, most common first (None: all);
@@ -126,25 +129,44 @@ def search(
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
-    plan = plan_query(snapshot, query, synonyms=synonyms, match=match)
+    plan = plan_query(snapshot, query, synonyms=synonyms, match=match, spelling=not exact_spelling)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot.speller, query) if synonyms else None
-    if results.total == 0 and suggestion:
-        retry = plan_query(snapshot, suggestion, synonyms=synonyms, match=match)
-        corrected = _run(snapshot, retry, query, filters, shape)
-        if corrected.total:
-            results = attrs.evolve(corrected, searched=suggestion)
+    if suggestion:
+        # Searched instead when the typed query finds nothing or its corrected words
+        # are clearly more frequent; offered only when it finds answers (without a
+        # search when it is plain words, unfiltered, each in some answer).
+        apply = not exact_spelling and (not results.total or clearly_more(snapshot.speller, query, suggestion))
+        if apply or not _surely_finds(snapshot, suggestion, filters, match):
+            retry = plan_query(snapshot, suggestion, synonyms=synonyms, match=match)
+            corrected = _run(snapshot, retry, query, filters, shape)
+            if not corrected.total:
+                suggestion = None
+            elif apply:
+                results = attrs.evolve(corrected, searched=suggestion, typed_total=results.total)
     return attrs.evolve(results, suggestion=suggestion, elapsed=time.perf_counter() - started)
 
 
-def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, match: str = "most") -> Plan:
-    """The plan of ``text`` with the lexicon and term statistics of ``snapshot``.
+def _surely_finds(snapshot: Snapshot, text: str, filters: Filters, match: str) -> bool:
+    """True when ``text`` is plain words, unfiltered, each in some answer, and one word
+    or matched with ``match="any"``: it matches."""
+    unfiltered = (not any(filters.values.values()) and filters.min_rating is None
+                  and filters.min_reviews is None and not filters.exclude)
+    words = query_mod.query_words(text)
+    return (unfiltered and bool(words) and (match == "any" or len(words) == 1) and not is_expert(text)
+            and all(snapshot.speller.df(w.raw) > 0 for w in words))
+
+
+def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, match: str = "most",
+               spelling: bool = True) -> Plan:
+    """The plan of ``text`` with the lexicon and term statistics of ``snapshot``
+    (``spelling=False``: no typo variants).
 
     Raises:
         QuerySyntaxError: the query cannot be searched.
         SearchOptionError: ``match`` is not a match rule.
     """
-    lexicon = query_mod.lexicon(snapshot.speller) if synonyms else query_mod.Lexicon()
+    lexicon = query_mod.lexicon(snapshot.speller if spelling else None) if synonyms else query_mod.Lexicon()
     return query_mod.plan(text, lexicon, snapshot, match=match)
 
 

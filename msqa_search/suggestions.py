@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from .lexicon.spelling import Speller
+from .lexicon.speller import Speller
 from .query import query_words
 
-__all__ = ["suggest"]
+__all__ = ["CLEARLY_MORE", "clearly_more", "suggest"]
+
+CLEARLY_MORE = 2
+"""A corrected word is searched instead of the typed one when it is in this many times
+as many answers (and more than one)."""
 
 
 def suggest(speller: Speller, query: str) -> str | None:
@@ -36,3 +40,14 @@ def _match_case(typed: str, word: str) -> str:
     if typed[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
+
+
+def clearly_more(speller: Speller, query: str, suggestion: str) -> bool:
+    """True when every word ``suggestion`` changes is in ``CLEARLY_MORE`` times as many
+    answers as the word typed ("restylane" in 12, "restalyne" in 1)."""
+    typed, fixed = query_words(query), query_words(suggestion)
+    if len(typed) != len(fixed):
+        return False
+    pairs = [(a.raw, b.raw) for a, b in zip(typed, fixed) if a.raw != b.raw]
+    return bool(pairs) and all(
+        speller.df(b) > 1 and speller.df(b) >= CLEARLY_MORE * speller.df(a) for a, b in pairs)

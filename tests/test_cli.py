@@ -30,7 +30,7 @@ SEED_001 = SEEDS / "001_7bed0a8b883f696a.txt"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMMANDS = ("search", "index", "show", "stats", "parse", "values", "similar", "remove")
 RESULT_KEYS = {
-    "query", "total", "hits", "facets", "suggestion", "searched", "page", "limit",
+    "query", "total", "hits", "facets", "suggestion", "searched", "typed_total", "page", "limit",
     "group_by_thread", "elapsed", "filtered", "notices", "consensus", "folded",
 }
 HIT_KEYS = {
@@ -269,23 +269,33 @@ class TestSearchText:
 
     def test_suggestion_is_searched_when_query_has_no_hits(self, run):
         """A misspelled query with no hits says so and shows the hits of its correction."""
+        result = run("inujection", "--limit", "1", "--no-facets", "--exact-spelling", ok=False)
+        assert "msqa-search: no answers match 'inujection'. Did you mean 'injection'?\n" == result.stderr
+        result = run("botx", "--limit", "1", "--no-facets", "--no-synonyms", ok=False)
+        assert 1 == result.exit_code
         result = run("botx", "--limit", "1", "--no-facets")
 
         assert 0 == result.exit_code
         lines = result.stdout.splitlines()
-        assert ["No answers match 'botx'; showing results for 'botox'.", ""] == lines[:2]
+        assert ["Showing results for 'botox'; search instead for 'botx' with --exact-spelling.", ""] == lines[:2]
         assert lines[2].startswith(" 1. ")
         assert "16 answers match 'botox'; showing 1-1" == lines[-1]
 
     def test_suggestion_after_hits(self, run):
-        """A query that matches but looks misspelled starts with a suggested spelling, then the hits."""
-        result = run("botox contraindicaton", "--limit", "1", "--no-facets")
+        """A query that matches but looks misspelled: with --exact-spelling its words are
+        searched as typed and the correction suggested; without, the correction (whose
+        word is in clearly more answers) is searched and said so."""
+        result = run("botox contraindicaton", "--limit", "1", "--no-facets", "--exact-spelling")
 
         assert 0 == result.exit_code
         assert ["Did you mean 'botox contraindication'?", ""] == result.stdout.splitlines()[:2]
         assert result.stdout.splitlines()[2].startswith(" 1. ")
         assert result.stdout.endswith("16 answers match 'botox contraindicaton'; showing 1-1\n")
         assert "" == result.stderr
+        result = run("botox contraindicaton", "--limit", "1", "--no-facets")
+        assert ["Showing results for 'botox contraindication'; search instead for"
+                " 'botox contraindicaton' with --exact-spelling.", ""] == result.stdout.splitlines()[:2]
+        assert result.stdout.endswith("16 answers match 'botox contraindication'; showing 1-1\n")
 
     def test_page_past_the_end(self, run):
         """A page after the last hit shows no hits but still the summary; exit 0."""
@@ -668,18 +678,19 @@ class TestSearchExitCodes:
         )
 
     def test_no_match_with_suggestion(self, run):
-        """No match even for the correction: exit 1, and stderr says what was meant."""
+        """No match even for the correction ("insulin" is a medical word, in no answer):
+        exit 1, and no suggestion that would find nothing."""
         result = run("insulinn", ok=False)
 
         assert 1 == result.exit_code
-        assert "msqa-search: no answers match 'insulinn'. Did you mean 'insulin'?\n" == result.stderr
+        assert "msqa-search: no answers match 'insulinn'.\n" == result.stderr
 
     def test_no_match_with_filter_and_suggestion(self, run):
-        """A filter that leaves nothing: exit 1 with the suggestion on stderr."""
+        """A filter that leaves nothing, even for the correction: exit 1, no suggestion."""
         result = run("botx", "--specialty", "phlebologist", "--city", "new york", ok=False)
 
         assert 1 == result.exit_code
-        assert "msqa-search: no answers match 'botx'. Did you mean 'botox'?\n" == result.stderr
+        assert "msqa-search: no answers match 'botx'.\n" == result.stderr
 
     @pytest.mark.parametrize(
         ("args", "message"),
@@ -1048,7 +1059,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  3\n"
+            "schema version  4\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
@@ -1059,7 +1070,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 3, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 4, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from msqa_search import QuerySyntaxError
 from msqa_search.cli import cli
+from msqa_search.lexicon.spelling import fuzzy_variants
 from msqa_search.plan import Alternative, Concept, Lexicon, Plan
 from msqa_search.query import plan
 
@@ -30,16 +31,27 @@ class FakeStats:
         self.asked.append(stem)
         return self.frequencies.get(stem, 0)
 
-    def typo_candidates(self, word: str, limit: int) -> list[str]:
-        return [w for w in self.vocabulary if w[:1] == word[:1]]
+    def typo_variants(self, word: str) -> list[str]:
+        return fuzzy_variants(word, self.vocabulary)
 
 
 class FakeSpeller:
-    def __init__(self, known: set[str]) -> None:
+    def __init__(self, known: set[str], frequencies: dict[str, int] | None = None) -> None:
         self.known = known
+        self.frequencies = frequencies or {}
 
     def is_known(self, word: str) -> bool:
         return word in self.known
+
+    def is_listed(self, word: str) -> bool:
+        return word in self.known
+
+    def df(self, word: str) -> int:
+        return self.frequencies.get(word, 0)
+
+    def suggest(self, word: str) -> str | None:
+        near = [k for k in fuzzy_variants(word, self.known) if word not in self.known]
+        return near[0] if near else None
 
 
 def idf(df: int) -> float:
@@ -72,14 +84,43 @@ class TestPlainPlan:
         assert ["typed", "synonym", "part", "part"] == [a.source for a in concept.alternatives]
         assert 0.7 == concept.alternatives[1].boost  # a common synonym: 0.7, never more
 
-    def test_typo_variants_from_the_vocabulary(self):
-        """Rare unknown words near a word are its typo variants; known words never are."""
+    def test_typo_variants_are_known_neighbours(self):
+        """An unknown word's typo variants are its known neighbours in the index; a rare
+        unknown word ("spasticti") never is one."""
+        stats = FakeStats({"spastic": 5, "spasticti": 1}, vocabulary=("spasticty", "spastics", "spasticity"))
+        speller = FakeSpeller({"spasticity", "spastics"})
+        (concept,) = plan("spastcity", Lexicon(speller=speller), stats).concepts
+        assert [("spastic", "typo", "spasticity")] == [
+            (a.stems[0], a.source, a.word) for a in concept.alternatives[1:]
+        ]
+
+    def test_a_known_word_has_no_typo_variants(self):
+        """A known word is not searched as its known neighbours ("spastics")."""
+        stats = FakeStats({"spastic": 5, "spasticti": 1}, vocabulary=("spasticty", "spastics", "spasticity"))
+        speller = FakeSpeller({"spasticity", "spastics", "spasticty"})
+        (concept,) = plan("spasticity", Lexicon(speller=speller), stats).concepts
+        assert ["typed"] == [a.source for a in concept.alternatives]
+
+    def test_a_known_word_finds_its_other_forms(self):
+        """"amnesia" finds "amnesic" (one word, two stems), never "amnesty"-like neighbours."""
+        stats = FakeStats({}, vocabulary=("amnesic", "amnesty"))
+        speller = FakeSpeller({"amnesia", "amnesic", "amnesty"})
+        (concept,) = plan("amnesia", Lexicon(speller=speller), stats).concepts
+        assert ["amnesic"] == [a.word for a in concept.alternatives[1:]]
+
+    def test_an_unknown_word_finds_more_frequent_corpus_words(self):
+        """"apthous", in no answer, finds the rarer but present "aphthous"."""
+        stats = FakeStats({}, vocabulary=("aphthous", "apthos"))
+        speller = FakeSpeller(set(), {"aphthous": 2})
+        (concept,) = plan("apthous", Lexicon(speller=speller), stats).concepts
+        assert ["aphthous"] == [a.word for a in concept.alternatives[1:]]
+
+    def test_a_known_word_finds_its_misspellings(self):
+        """A known word is searched with the index's misspellings of it ("spasticty")."""
         stats = FakeStats({"spastic": 5, "spasticti": 1}, vocabulary=("spasticty", "spastics", "spasticity"))
         speller = FakeSpeller({"spasticity", "spastics"})
         (concept,) = plan("spasticity", Lexicon(speller=speller), stats).concepts
-        assert [("spasticti", "typo", "spasticty")] == [
-            (a.stems[0], a.source, a.word) for a in concept.alternatives[1:]
-        ]
+        assert [("spasticti", "typo", "spasticty")] == [(a.stems[0], a.source, a.word) for a in concept.alternatives[1:]]
 
     def test_no_lexicon_no_alternatives(self):
         """Without synonyms and speller, a plan holds the words typed only."""
@@ -127,7 +168,8 @@ class TestExplain:
         """SearchIndex.explain prints the plan made with the index's lexicon and statistics."""
         text = seed_index.explain("spasm")
         assert ["query: spasm", "concept 1: spasm"] == [line for line in text.splitlines() if not line.startswith(" ")]
-        assert "(typo: spams)" in text  # a word of the seeds that looks like a misspelling
+        assert "(typo:" not in text  # a known word is searched as typed
+        assert "(typo: spasticty)" in seed_index.explain("spasticity")  # and its misspellings
 
     def test_cli_explain(self, seed_index):
         """``--explain`` prints the plan and exits 0; with an output mode it is a usage error."""

@@ -684,10 +684,16 @@ class TestSuggestion:
         results = seed_index.search("Contraindicaton")
         assert ("Contraindication", "Contraindication") == (results.suggestion, results.searched)
 
-    def test_suggestion_with_hits_is_not_searched(self, seed_index):
-        """When the typed query has hits, searched stays None and the suggestion is offered."""
+    def test_suggestion_finding_clearly_more_is_searched(self, seed_index):
+        """The typed query has hits ("botox"), but the corrected word is in many more
+        answers than the typo: the correction is searched, the typed total kept."""
+        typed = seed_index.search("contraindicaton botox", exact_spelling=True)
         results = seed_index.search("contraindicaton botox")
-        assert ("contraindication botox", None, 16) == (results.suggestion, results.searched, results.total)
+        corrected = seed_index.search("contraindication botox", exact_spelling=True)
+        assert typed.total and typed.searched is None
+        assert ("contraindication botox", "contraindication botox", typed.total) == (
+            results.suggestion, results.searched, results.typed_total)
+        assert ids(corrected) == ids(results)
 
     @pytest.mark.parametrize(
         ("query", "suggestion"),

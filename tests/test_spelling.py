@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from msqa_search.lexicon.speller import Speller
 from msqa_search.lexicon.spelling import (
-    Speller,
     edit_distance,
     fuzzy_variants,
     load_medical_words,

@@ -51,6 +51,8 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--group-by-thread", is_flag=True, help="One hit per thread: its best answer.")
 @click.option("--explain", is_flag=True, help="Print how the query would be searched (its plan) instead of searching.")
 @click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
+@click.option("--exact-spelling", is_flag=True,
+              help="Search the words as typed: no typo variants, no corrected query searched instead.")
 @click.option("--snippets", default=3, show_default=True, type=click.IntRange(0, 20), help="Snippets per hit (0: none).")
 @click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
               help="About how long a snippet is, in characters.")
@@ -62,7 +64,8 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
 def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, match, stances, facets,
-           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, snippets, snippet_chars, as_json, jsonl,
+           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, exact_spelling, snippets, snippet_chars,
+           as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
 
@@ -91,7 +94,8 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
         if chosen_modes:
             raise click.UsageError(f"--explain and {chosen_modes[0]} cannot be used together")
         with open_or_build(index_path) as index:
-            click.echo(output.safe(index.explain(text, synonyms=not no_synonyms, match=match), lines=True))
+            click.echo(output.safe(index.explain(text, synonyms=not no_synonyms, match=match,
+                                                 exact_spelling=exact_spelling), lines=True))
         return
     quiet_facets = no_facets or jsonl or csv_out or count or ids
     chosen = () if quiet_facets else (facets or DEFAULT_FACETS)
@@ -102,7 +106,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
                 snippets=snippets, snippet_chars=snippet_chars, facet_size=facet_size,
-                stance=stances or None, match=match,
+                stance=stances or None, match=match, exact_spelling=exact_spelling,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
@@ -121,7 +125,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
     else:
         style = styler(color_on(color))
         if results.searched:
-            click.echo(style(output.safe(f"No answers match {results.query!r}; showing results for {results.searched!r}."), "summary"))
+            click.echo(style(output.safe(correction_line(results)), "summary"))
             click.echo()
         elif results.suggestion and results.total:
             click.echo(output.safe(f"Did you mean {results.suggestion!r}?"))
@@ -132,6 +136,14 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
         hint = f" Did you mean {results.suggestion!r}?" if results.suggestion else ""
         echo_err(f"msqa-search: no answers match {text!r}.{hint}")
         click.get_current_context().exit(1)
+
+
+def correction_line(results) -> str:
+    """The notice of a corrected query searched instead of the typed one."""
+    if not results.typed_total:
+        return f"No answers match {results.query!r}; showing results for {results.searched!r}."
+    return (f"Showing results for {results.searched!r}; search instead for {results.query!r}"
+            " with --exact-spelling.")
 
 
 def _echo_csv(results) -> None:

@@ -1,5 +1,6 @@
 """What one write adds to a generation: documents, and beside Whoosh's files the columns
-of each segment, the vocabulary and the meta file."""
+of each segment, the vocabulary with its typo table, the known-word list and the meta
+file."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from whoosh.reading import SegmentReader
 
 from .. import columns as cols
 from .. import index_stance, store
+from ..lexicon.known_words import write_known_words
+from ..lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary
 from ..model import Doctor, Thread, from_dict
 from . import check, compat
 from .schema import SCHEMA_VERSION, column_row, document, safe_thread
 
 __all__ = [
-    "VOCABULARY",
+    "VOCABULARY_PREFIX",
     "WRITER_MB",
     "Batch",
     "cancel",
@@ -31,7 +34,8 @@ __all__ = [
 #: written as separate files (compound=False): Whoosh copies each part of a compound
 #: segment into memory when it opens it, 300 MB for 100,000 answers.
 WRITER_MB = 512
-VOCABULARY = "vocabulary.tsv"
+#: The vocabulary file of a generation is ``words.msqa-vocabulary`` (lexicon.typo_table).
+VOCABULARY_PREFIX = "words"
 _WORD = re.compile(r"\w+")
 
 #: Cancel a Whoosh writer and close every file it holds (see compat.cancel_writer).
@@ -68,7 +72,7 @@ def columns_name(segment) -> str:
 
 def finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None,
                       base: Path | None = None) -> None:
-    """Write the columns of new segments, the vocabulary and the meta file."""
+    """Write the columns of new segments, the vocabulary, the known words and the meta file."""
     segments = compat.segments(ix)
     for segment in segments:
         target = folder / columns_name(segment)
@@ -82,7 +86,8 @@ def finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary
     vocabulary = Counter(previous_vocabulary or ())
     if batch is not None:
         vocabulary.update(batch.vocabulary)
-    _save_vocabulary(folder, vocabulary)
+    write_vocabulary(folder / VOCABULARY_PREFIX, {w: n for w, n in vocabulary.items() if n > 0})
+    write_known_words(folder)
     meta = {
         "schema": SCHEMA_VERSION, "written": time.time(),
         # What opening and check() verify (check.py).
@@ -110,20 +115,9 @@ def _columns_from_segment(ix, segment) -> cols.Columns:
     return builder.build()
 
 
-def _save_vocabulary(folder: Path, vocabulary: Counter) -> None:
-    lines = (f"{word}\t{n}\n" for word, n in sorted(vocabulary.items()))
-    store.write_file(folder / VOCABULARY, "".join(lines))
-
-
 def load_vocabulary(folder: Path) -> Counter:
-    """Raw (unstemmed) words of the index with the number of answers holding them."""
-    vocabulary: Counter[str] = Counter()
-    try:
-        text = store.read_regular(folder / VOCABULARY).decode("utf-8")
-    except FileNotFoundError:
-        return vocabulary
-    for line in text.splitlines():
-        word, _, n = line.partition("\t")
-        if n.isdigit():
-            vocabulary[word] = int(n)
-    return vocabulary
+    """Raw (unstemmed) words of the index with the number of answers holding them, read
+    whole (an update adds to them; a query opens the file with ``Vocabulary.open``)."""
+    if not vocabulary_path(folder / VOCABULARY_PREFIX).exists():
+        return Counter()
+    return Counter(dict(Vocabulary.open(folder / VOCABULARY_PREFIX).items()))

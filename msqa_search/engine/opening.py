@@ -171,6 +171,13 @@ def confirm_damage(root: Path, generation: Path) -> Iterator[None]:
     try:
         with np.errstate(divide="raise", invalid="raise"):
             yield
+    except IndexDamagedError as e:
+        # A file's own reader (a vocabulary file, say) names the file, not the index.
+        hint = rebuild_hint(root)
+        if str(e).endswith(hint):
+            raise
+        detail = str(e).removesuffix("; rebuild the index")
+        raise IndexDamagedError(f"the index at {root} is damaged ({detail}). {hint}", path=root) from None
     except MsqaError:
         raise
     except Exception as e:

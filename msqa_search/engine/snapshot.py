@@ -1,5 +1,5 @@
 """One open generation of an index as a typed snapshot: its searcher, columns,
-vocabulary, typo tables and term statistics.
+vocabulary with its typo table, known words and term statistics.
 
 A SearchIndex holds one Snapshot and swaps it for a new one when a writer publishes a
 new generation, so everything one call reads comes from one generation. The heavy parts
@@ -8,7 +8,6 @@ load on first use, each into an attribute of its own type.
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,11 @@ import attrs
 import numpy as np
 
 from .. import columns as cols
-from ..lexicon.spelling import Speller, load_medical_words
+from ..lexicon.known_words import KnownList, open_medical_table
+from ..lexicon.speller import Speller
+from ..lexicon.typo_table import Vocabulary
 from . import compat
-from .batch import columns_name, load_vocabulary
+from .batch import VOCABULARY_PREFIX, columns_name
 from .opening import check_segment_files, damage_guard, damaged
 from .postings import Postings
 
@@ -38,8 +39,6 @@ class Snapshot:
     """The open Whoosh index of the generation."""
     filter_masks: dict[tuple[str, Any], np.ndarray] = attrs.field(factory=dict, init=False)
     """(filter name, value) -> the documents passing it, filled as filters are used."""
-    typo_buckets: dict[str, dict[int, list[str]]] = attrs.field(factory=dict, init=False)
-    """First letter -> word length -> vocabulary words (typo candidates), by letter as needed."""
 
     @cached_property
     def segments(self) -> list:
@@ -92,15 +91,29 @@ class Snapshot:
         return Postings(self.searcher)
 
     @cached_property
-    def vocabulary(self) -> Counter:
-        """Raw words of the index and how many answers hold each (for typo handling)."""
+    def vocabulary(self) -> Vocabulary:
+        """Raw words of the index and how many answers hold each, with their typo table
+        (memory-mapped: opening it reads its header only)."""
         with damage_guard(self.root):
-            return load_vocabulary(self.generation)
+            return Vocabulary.open(self.generation / VOCABULARY_PREFIX)
+
+    @cached_property
+    def known_words(self) -> KnownList:
+        """The English and medical word lists (memory-mapped)."""
+        with damage_guard(self.root):
+            return KnownList.open(self.generation)
 
     @cached_property
     def speller(self) -> Speller:
-        """The speller of the curated medical words and this index's vocabulary."""
-        return Speller(load_medical_words(), self.vocabulary)
+        """The speller of the listed words and this index's vocabulary; the medical
+        words are corrections too when the index holds only their misspellings."""
+        return Speller(self.known_words, self.vocabulary, candidates=self.medical_table)
+
+    @cached_property
+    def medical_table(self):
+        """The medical words with their typo table (memory-mapped)."""
+        with damage_guard(self.root):
+            return open_medical_table(self.generation)
 
     @cached_property
     def answer_rank(self) -> np.ndarray:
@@ -121,13 +134,8 @@ class Snapshot:
         """Documents holding ``stem`` in ``field``."""
         return self.searcher.reader().doc_frequency(field, stem)
 
-    def typo_candidates(self, word: str, limit: int) -> list[str]:
-        """Vocabulary words of 4+ letters that start as ``word`` does and are within
-        ``limit`` letters of its length."""
-        buckets = self.typo_buckets.get(word[0])
-        if buckets is None:  # filled one first letter at a time, as needed
-            buckets = self.typo_buckets[word[0]] = {}
-            for other in self.vocabulary:
-                if other[:1] == word[0] and len(other) >= 4 and other.isalpha():
-                    buckets.setdefault(len(other), []).append(other)
-        return [other for n in range(len(word) - limit, len(word) + limit + 1) for other in buckets.get(n, ())]
+    def typo_variants(self, word: str) -> list[str]:
+        """Vocabulary words within ``max_typos(word)`` typos of ``word``, sharing its
+        first letter, nearest first (from the typo table: a few lookups)."""
+        with damage_guard(self.root):
+            return self.vocabulary.typo_variants(word)

@@ -51,6 +51,7 @@ def problems(snapshot: Snapshot) -> list[str]:
         lambda: documents.check_documents(snapshot.searcher, snapshot.columns),
         lambda: documents.check_postings(snapshot.searcher),
         lambda: (snapshot.vocabulary, [])[1],
+        lambda: (snapshot.known_words, snapshot.medical_table, [])[2],
     )
     for step in steps:
         try:

@@ -117,7 +117,7 @@ def write_vocabulary(
         raise ValueError("document frequencies must be between 0 and 2**31 - 1")
     keys, ids = array("Q"), array("I")  # compact while growing to millions
     for i, word in enumerate(words):
-        if len(word) <= LONGEST:
+        if max_distance and len(word) <= LONGEST:  # distance 0: a word list, no table
             hashes = {delete_hash(d) for d in _deletes(word, _depth(len(word), max_distance))}
             keys.extend(hashes)
             ids.extend(itertools.repeat(i, len(hashes)))

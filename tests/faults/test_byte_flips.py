@@ -51,7 +51,7 @@ def exercise(root: Path) -> list[str]:
 
 #: The kinds of file an index holds, by what they hold. Every file of a generation has one.
 ROLES = ("current", "toc", "terms", "postings", "stored", "lengths", "id column", "columns", "meta",
-         "vocabulary")
+         "vocabulary", "word lists")
 
 
 def read_toc(generation: Path):
@@ -90,7 +90,8 @@ def files_by_role(root: Path) -> dict[str, list[Path]]:
         "id column": per_segment(".answer_id.col"),
         "columns": per_segment(".msqa-columns"),
         "meta": [generation / "msqa-index.json"],
-        "vocabulary": [generation / "vocabulary.tsv"],
+        "vocabulary": [generation / "words.msqa-vocabulary"],
+        "word lists": [generation / "known.msqa-vocabulary", generation / "medical.msqa-vocabulary"],
     }
     return found
 

@@ -164,8 +164,8 @@ class TestDamageInLibrary:
         assert error is not None
         assert leaks == []
 
-    @pytest.mark.parametrize("damage", [truncate("vocabulary.tsv", 0.5), garble("vocabulary.tsv"),
-                                        remove("vocabulary.tsv")], ids=["truncated", "garbled", "missing"])
+    @pytest.mark.parametrize("damage", [truncate("words.msqa-vocabulary", 0.5), garble("words.msqa-vocabulary"),
+                                        remove("words.msqa-vocabulary")], ids=["truncated", "garbled", "missing"])
     def test_damaged_vocabulary_never_escapes_raw(self, two_segment_index, damage):
         """The vocabulary only feeds suggestions: searches answer, or say the index is damaged."""
         damage(two_segment_index)
@@ -219,7 +219,7 @@ class TestDamageThroughCli:
 
     def test_cli_damaged_vocabulary_is_one_line_or_works(self, two_segment_index):
         """A garbled vocabulary never shows a traceback through the CLI."""
-        garble("vocabulary.tsv")(two_segment_index)
+        garble("words.msqa-vocabulary")(two_segment_index)
         result = run_cli("search", "botox", "--index", two_segment_index)
         assert "Traceback" not in result.stderr
         assert result.returncode == 0 or (result.returncode, len(result.stderr.splitlines())) == (2, 1)

@@ -117,7 +117,7 @@ INJECTIONS = {
     "Whoosh write mid-commit": lambda mp: fill_files(mp, whoosh_file, 60_000),
     "Whoosh table of contents": lambda mp: fill_files(mp, lambda n: re.match(r"_MAIN_\d+\.toc", n)),
     "columns file": lambda mp: fill_files(mp, lambda n: ".msqa-columns" in n, 100),
-    "vocabulary file": lambda mp: fill_files(mp, lambda n: n.startswith("vocabulary.tsv")),
+    "vocabulary file": lambda mp: fill_files(mp, lambda n: n.startswith("words.msqa-vocabulary")),
     "meta file": lambda mp: fill_files(mp, lambda n: n.startswith("msqa-index.json")),
     "CURRENT pointer": lambda mp: fill_files(mp, lambda n: n.startswith("CURRENT")),
 }
@@ -185,12 +185,13 @@ def _mount(args: list[str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def tmpfs(tmp_path):
-    """A real 1200 kB tmpfs (needs root and a mount that works; skipped otherwise)."""
+    """A real 9000 kB tmpfs (needs root and a mount that works; skipped otherwise): room
+    for two generations of a small index, each holding about 3 MB of word lists."""
     if not IS_ROOT or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root and mount(8)")
     point = tmp_path / "small-disk"
     point.mkdir()
-    mounted = _mount(["mount", "-t", "tmpfs", "-o", "size=1200k,mode=0755", "tmpfs", str(point)])
+    mounted = _mount(["mount", "-t", "tmpfs", "-o", "size=9000k,mode=0755", "tmpfs", str(point)])
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -200,12 +201,14 @@ def tmpfs(tmp_path):
             _mount(["umount", "-l", str(point)])
 
 
-def fill_up(folder: Path) -> Path:
-    """Write a file until the file system is full."""
+def fill_up(folder: Path, leave: int = 0) -> Path:
+    """Write a file until the file system is full, or has only ``leave`` bytes free."""
     filler = folder / "filler"
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
     try:
         while True:
+            if leave and os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize <= leave:
+                break
             os.write(fd, b"\0" * 4096)
     except OSError as e:
         assert e.errno == errno.ENOSPC
@@ -223,6 +226,7 @@ class TestRealFullDisk:
         """A write larger than the free space fails cleanly and leaves the old index."""
         path = tmpfs / "index"
         build_index(content("old"), path).close()
+        fill_up(tmpfs, leave=1_000_000)
         before, hits = observe(path), top_hits(path)
         error, _ = attempt(lambda: write(mode, path, make_threads("newmarker", 500, 2, words=40)))
         assert (type(error), str(error)) == (IndexWriteError, write_failure(path, "the disk is full"))
@@ -250,6 +254,7 @@ class TestRealFullDisk:
         """`msqa-search index` on a full disk: one line on stderr, exit 2, old index kept."""
         path = tmpfs / "index"
         build_index(content("old"), path).close()
+        fill_up(tmpfs, leave=1_000_000)
         big = write_thread_files(make_threads("newmarker", 500, 2, words=40), tmp_path / "big")
         result = run_cli("index", "--index", path, big)
         assert (result.returncode, result.stdout, result.stderr) == (

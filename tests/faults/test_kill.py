@@ -89,7 +89,7 @@ if moment == "segments-committed":
         die()
     whoosh.writing.SegmentWriter.commit = commit
 elif moment == "vocabulary-half-written":
-    dying_on_write("vocabulary.tsv")
+    dying_on_write("words.msqa-vocabulary")
 elif moment == "meta-half-written":
     dying_on_write("msqa-index.json")
 elif moment == "generation-renamed":

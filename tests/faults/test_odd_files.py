@@ -94,7 +94,7 @@ class TestUnreadableCurrent:
 class TestNamedPipes:
     """A named pipe in place of an index file never makes a reader wait."""
 
-    @pytest.mark.parametrize("pattern", ["_MAIN_*.toc", "*.msqa-columns", "msqa-index.json", "vocabulary.tsv",
+    @pytest.mark.parametrize("pattern", ["_MAIN_*.toc", "*.msqa-columns", "msqa-index.json", "words.msqa-vocabulary",
                                          "*.trm"])
     def test_reader_does_not_hang(self, seed_index, pattern):
         """search with a FIFO at the TOC, columns, meta, vocabulary or terms file: one line, at once."""
