@@ -1304,6 +1304,25 @@ class TestUnquotedQuery:
         assert without_elapsed(quoted.stdout) == without_elapsed(unquoted.stdout) == without_elapsed(explicit.stdout)
 
 
+    def test_an_unquoted_exclusion_gets_a_hint(self, run):
+        """`msqa-search droop -botox`: click reads -botox as options; the error says how to exclude."""
+        result = run("droop", "-botox", ok=False)
+
+        assert (2, "") == (result.exit_code, result.stdout)
+        assert result.stderr.endswith(
+            "Error: No such option '-b'.\n'-botox' is not an option. To leave out answers with 'botox',"
+            ' quote the whole query ("... -botox") or put -- before it (... -- -botox).\n'
+        )
+
+    def test_an_exclusion_after_two_dashes_is_searched(self, run):
+        """`msqa-search botox -- -pregnant` searches botox without pregnant, as the quoted query does."""
+        dashed = run("botox", "--json", "--", "-pregnant")
+        quoted = run("botox -pregnant", "--json")
+
+        assert 0 == dashed.exit_code, dashed.output
+        assert without_elapsed(quoted.stdout) == without_elapsed(dashed.stdout)
+
+
 class TestFilterValues:
     def test_doctor_by_surname(self, run):
         """--doctor klein finds Marla M. Klein's answer, as doctor:klein does."""

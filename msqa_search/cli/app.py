@@ -62,6 +62,20 @@ class _PipeClosed(Exception):
     """The reader of stdout went away (``| head -1``)."""
 
 
+def _exclusion_hint(args: list[str], option: str) -> str:
+    """A hint when an unknown option is a word to leave out (``droop -botox``)."""
+    word = next(
+        (a for a in args if a.startswith(option) and not a.startswith("--") and a[1:].isalpha() and len(a) > 2),
+        None,
+    )
+    if word is None:
+        return ""
+    return (
+        f"\n{word!r} is not an option. To leave out answers with {word[1:]!r}, quote the whole"
+        f' query ("... {word}") or put -- before it (... -- {word}).'
+    )
+
+
 class MsqaGroup(click.Group):
     """A group whose default command is ``search``, with grep-like exit codes."""
 
@@ -121,6 +135,8 @@ class MsqaGroup(click.Group):
             sys.exit(130)
         except click.ClickException as e:
             code = 2 if isinstance(e, click.UsageError) else e.exit_code
+            if isinstance(e, click.NoSuchOption):
+                e.message += _exclusion_hint(args, e.option_name)
             if as_json:
                 json_error(e.format_message(), code, type(e.__cause__ or e).__name__)
             else:
