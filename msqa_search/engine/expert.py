@@ -58,31 +58,31 @@ def _field_query(field: str, stems: Sequence[str], boost: float = 1.0) -> wq.Que
     return wq.Phrase(field, list(stems), boost=boost)
 
 
+def _wanted_text_leaves(node: wq.Query):
+    """The leaves of ``node`` on a text field that are not excluded (under a NOT)."""
+    if isinstance(node, wq.Not):
+        return
+    if isinstance(node, wq.AndNot):
+        yield from _wanted_text_leaves(node.a)
+    elif node.is_leaf():
+        if getattr(node, "fieldname", None) in TEXT_FIELDS:
+            yield node
+    else:
+        for child in node.children():
+            yield from _wanted_text_leaves(child)
+
+
 def highlight_plan(q: wq.Query) -> tuple[set, set, list]:
     terms: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
     patterns: list[wq.Query] = []
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        if node.is_leaf():
-            if getattr(node, "fieldname", None) not in TEXT_FIELDS:
-                return
-            if isinstance(node, wq.Term):
-                terms.add(node.text)
-            elif isinstance(node, wq.Phrase):
-                phrases.add(tuple(node.words))
-            else:
-                patterns.append(node)
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
+    for node in _wanted_text_leaves(q):
+        if isinstance(node, wq.Term):
+            terms.add(node.text)
+        elif isinstance(node, wq.Phrase):
+            phrases.add(tuple(node.words))
+        else:
+            patterns.append(node)
     return terms, phrases, patterns
 
 
@@ -236,29 +236,15 @@ def scored_leaves(q: wq.Query) -> list[tuple[str, tuple[str, ...], wq.Query | No
     phrase that is not excluded, and ``(field, (text,), leaf)`` of each wildcard, prefix
     or fuzzy term (expanded against the index by ``pattern_terms``)."""
     found: list[tuple[str, tuple[str, ...], wq.Query | None]] = []
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        if node.is_leaf():
-            field = getattr(node, "fieldname", None)
-            if field not in TEXT_FIELDS:
-                return
-            if isinstance(node, wq.Term):
-                found.append((field, (node.text,), None))
-            elif isinstance(node, wq.Phrase):
-                found.append((field, tuple(node.words), None))
-            elif isinstance(node, wq.MultiTerm):
-                text = getattr(node, "text", None) or str(node)
-                found.append((field, (f"{text}*" if isinstance(node, wq.Prefix) else text,), node))
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
+    for node in _wanted_text_leaves(q):
+        field = node.fieldname
+        if isinstance(node, wq.Term):
+            found.append((field, (node.text,), None))
+        elif isinstance(node, wq.Phrase):
+            found.append((field, tuple(node.words), None))
+        elif isinstance(node, wq.MultiTerm):
+            text = getattr(node, "text", None) or str(node)
+            found.append((field, (f"{text}*" if isinstance(node, wq.Prefix) else text,), node))
     return found
 
 
