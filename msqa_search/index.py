@@ -19,7 +19,7 @@ from . import search as search_mod
 from . import index_stance, store
 from .engine import documents, verify
 from .engine.generations import LOCK_TIMEOUT
-from .engine.opening import confirm_damage, damage_guard, damaged, open_current
+from .engine.opening import confirm_damage, damaged, open_current
 from .engine.snapshot import Snapshot
 from .engine.writer import build_generation, remove_generation, update_generation
 from .errors import (

@@ -36,10 +36,6 @@ from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
 from .lexicon.synonym_cache import derived_synonyms
 from .lexicon.synonyms import PhraseTable
 from .plan import (
-    KEEP_BEST,
-    MATCH_RULES,
-    MOST_FROM,
-    MOST_SHARE,
     Alternative,
     Concept,
     KnownWords,
@@ -47,34 +43,21 @@ from .plan import (
     Plan,
     TermStats,
     Weigher,
-    describe,
     required_concepts,
 )
 
 __all__ = [
-    "KEEP_BEST",
-    "MATCH_RULES",
     "MAX_EXPANSIONS",
-    "MOST_SHARE",
-    "MOST_FROM",
     "MAX_QUERY_CHARS",
     "MAX_TYPOS",
     "MAX_WORDS",
     "PART_BOOST",
     "SYNONYM_BOOST",
     "TYPO_BOOST",
-    "Alternative",
-    "Concept",
-    "KnownWords",
-    "Lexicon",
-    "Plan",
-    "TermStats",
     "Word",
-    "describe",
     "lexicon",
     "plan",
     "query_words",
-    "required_concepts",
     "synonym_files",
 ]
 

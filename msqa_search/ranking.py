@@ -20,7 +20,7 @@ from .engine.matching import matching_docs
 from .engine.postings import Postings
 from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
-from .query import KEEP_BEST, Plan
+from .plan import KEEP_BEST, Plan
 
 __all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "PART_CAP", "SHORT_POWER", "SORTS",
            "UNTOPICAL_WEIGHT", "also", "concept_scores", "fold", "fragment_prior", "rank", "score"]

@@ -25,7 +25,7 @@ from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
 from .errors import SearchOptionError
 from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
-from .query import Alternative, Concept, Plan
+from .plan import Alternative, Concept, Plan
 from .ranking import SORTS
 from .results import Facet, Hit, Results
 from .suggestions import clearly_more, suggest
@@ -112,7 +112,7 @@ def search(
             ``Facet.truncated`` says when there are more.
         match: how many of a plain query's topical words an answer must hold: "any"
             (one), "all", or "most" (one below three topical words, then 75% of them,
-            rounded up; query.required_concepts). Expert syntax says what it matches.
+            rounded up; plan.required_concepts). Expert syntax says what it matches.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.

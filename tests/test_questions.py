@@ -8,7 +8,7 @@ import pytest
 from msqa_search import Doctor, SearchOptionError
 from msqa_search import query as query_mod
 from msqa_search.engine.highlight import related
-from msqa_search.query import KEEP_BEST
+from msqa_search.plan import KEEP_BEST, required_concepts
 
 SWELLING = "how long does swelling last after rhinoplasty"
 FUNCTION = {"how", "long", "does", "last", "after", "under", "get", "getting", "can", "i"}
@@ -82,7 +82,7 @@ class TestFunctionWordsPlan:
     ])
     def test_required_concepts(self, match, topical, required):
         """most: any one below three topical words, then 75% rounded up; any: one; all: all."""
-        assert required == query_mod.required_concepts(match, topical)
+        assert required == required_concepts(match, topical)
 
     def test_plan_counts_topical_words_only(self):
         """The four function words of a question do not raise what 'most' requires."""

@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-import numpy as np
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import NUMERIC

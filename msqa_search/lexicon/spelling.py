@@ -9,7 +9,7 @@ All words are compared as lowercased raw tokens, never stemmed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from importlib import resources
 
 __all__ = [
