@@ -63,16 +63,23 @@ class Claim:
     """Days, for "when can I...?" claims that name a time ("within a week")."""
 
 
+_CLAIM_KINDS = ("claim-resolve", "claim-normal", "claim-cause")
+_KIND_ORDER = ("resolve", "normal", "cause")
+
+
 @lru_cache(maxsize=4096)
 def read_claim(question: str) -> Claim:
     """Read a question or claim: what kind of claim it is, and which way it points."""
     cues = load_cues()
     words = tokens(question)
-    kind = "general"
-    for name in ("resolve", "normal", "cause"):
-        if cues.find(words, (f"claim-{name}",)):
-            kind = name
-            break
+    # All kinds' words compete, longest first ("back to normal" asks whether it will
+    # go away, not whether it is normal); a claim that asks both whether it is normal
+    # and whether it will go away is read as a "normal" one, whose cues include those
+    # of going away.
+    named = {m.cue.kind[len("claim-"):] for m in cues.find(words, _CLAIM_KINDS)}
+    kind = next((name for name in _KIND_ORDER if name in named), "general")
+    if {"normal", "resolve"} <= named:
+        kind = "normal"
     # A claim that says no ("the result is permanent") turns the labels round; a
     # question ("my dermatologist says I can't, who is right?") asks, it does not say.
     reading = None if "?" in question else read_sentence(question, cues, kind, None, None)
