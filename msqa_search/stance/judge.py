@@ -189,7 +189,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     claim = read_claim(question)
     echo = _echo(target, question) if target else None
     cues = load_cues()
-    scope = target_scope(target, question)
+    scope = target_scope(target, question, treatment=claim.kind == "general")
     whole = sentences(body)
     # Read clause by clause where a sentence turns from one treatment to another; the
     # evidence is still the whole sentence, and a clause counts as its sentence's place.

@@ -15,6 +15,7 @@ from .text import durations_at, is_boundary, stem, tokens
 
 __all__ = [
     "AFTER_WORDS",
+    "REPLY_AT",
     "SCOPES",
     "SCOPE_WORDS",
     "Echo",
@@ -28,11 +29,14 @@ SCOPE_WORDS = 4
 
 # "neutral" phrases compete with the position cues for their words and take none.
 _KIND_CUES = {
-    "general": ("neutral", "for", "against"),
-    "normal": ("neutral", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
-    "resolve": ("neutral", "resolve-", "resolve+", "for", "against"),
-    "cause": ("neutral", "cause-", "cause+", "normal+", "for", "against"),
+    "general": ("neutral", "reply", "for", "against"),
+    "normal": ("neutral", "reply", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
+    "resolve": ("neutral", "reply", "resolve-", "resolve+", "for", "against"),
+    "cause": ("neutral", "reply", "cause-", "cause+", "normal+", "for", "against"),
 }
+REPLY_AT = 1
+"""A reply cue ("yes", "of course") answers only from the start of its sentence (at
+most this many words in): "the scar would, of course, look better" says no yes."""
 _MODIFIERS = (
     "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
     "boilerplate", "hedge",
@@ -94,6 +98,8 @@ def read_sentence(
     hypothetical = [_clause(m, words) for m in found if m.cue.phrase[0] == "if"]
     positions: list[tuple[int, int, int]] = []  # (token index, direction, tier)
     for match in polar:
+        if match.cue.kind == "reply" and match.start > REPLY_AT:
+            continue
         if any(a <= match.start < b for a, b in hypothetical):
             continue  # "if it does not improve, ...": no claim is made there
         if _blocked(match.start, scopes, words, "purpose") or any(

@@ -16,6 +16,7 @@ from functools import lru_cache
 import attrs
 
 from .cues import load_cues
+from .text import stem, tokens
 from ..lexicon.synonym_file import load_synonyms
 from ..lexicon.synonyms import Phrase, phrase_words
 
@@ -158,10 +159,13 @@ class TargetScope:
     """True when the target is a treatment: a sentence naming only other treatments
     is then not about it. A target that is an outcome ("bruise", "normal") is spoken
     of by every sentence, whatever remedies it names."""
+    own: tuple[str, ...] = ()
+    """Stems of the target's own words, for a treatment the synonym groups do not know
+    ("subcision"): a sentence using one speaks of it."""
 
 
 @lru_cache(maxsize=4096)
-def target_scope(target: str, question: str) -> TargetScope:
+def target_scope(target: str, question: str, *, treatment: bool = False) -> TargetScope:
     """The concepts that tie a sentence to ``target`` when judging ``question``.
 
     When the target is a treatment, they are its relatives and the other concepts the
@@ -172,9 +176,16 @@ def target_scope(target: str, question: str) -> TargetScope:
     table = concept_table()
     concept = table.resolve(target)
     known = concept in table.related and concept not in table.nontarget
-    if not target or not known:
+    own: tuple[str, ...] = ()
+    if target and not known and treatment:
+        own = _own_stems(target, question)
+        if not own:
+            return TargetScope(related=frozenset(), exclusive=False)
+        related: set[Phrase] = set()
+    elif not target or not known:
         return TargetScope(related=frozenset(), exclusive=False)
-    related = set(table.relatives(concept))
+    else:
+        related = set(table.relatives(concept))
     others: set[Phrase] = set()
     for name in question_targets(question):
         other = table.resolve(name)
@@ -183,7 +194,15 @@ def target_scope(target: str, question: str) -> TargetScope:
     for mentioned in table.find(phrase_words(question)):
         if mentioned not in others:
             related.add(mentioned)
-    return TargetScope(related=frozenset(related), exclusive=True)
+    return TargetScope(related=frozenset(related), exclusive=True, own=own)
+
+
+def _own_stems(target: str, question: str) -> tuple[str, ...]:
+    """Stems of an unknown target's words that the question itself uses."""
+    said = {stem(w) for w in tokens(question)}
+    return tuple(
+        s for w in tokens(target) if w.isalpha() and len(w) >= 4 and (s := stem(w)) in said
+    )
 
 
 def _ties(concept: Phrase, scope: TargetScope) -> bool:
@@ -235,7 +254,9 @@ def sentences_on_target(sentences: Iterable[str], scope: TargetScope) -> list[bo
     for sentence in sentences:
         words = phrase_words(sentence)
         named = [c for c in table.find(words) if c not in table.nontarget]
-        if named:
+        if scope.own and any(stem(w) in scope.own for w in tokens(sentence)):
+            on = carried = True
+        elif named:
             on = any(_ties(c, scope) for c in named)
             carried = on
         elif carried is not None and _ANAPHORS.intersection(words):
