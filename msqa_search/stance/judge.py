@@ -83,7 +83,9 @@ def read_claim(question: str) -> Claim:
     # A claim that says no ("the result is permanent") turns the labels round; a
     # question ("my dermatologist says I can't, who is right?") asks, it does not say.
     reading = None if "?" in question else read_sentence(question, cues, kind, None, None)
-    flip = reading is not None and reading.label == "against"
+    # Only a clear no turns it round: a risk estimate in a claim ("the risk of
+    # pigment changes has passed") names what is asked about.
+    flip = reading is not None and reading.label == "against" and reading.tier >= 2
     limit = _LIMIT.search(normalise(question))
     threshold = durations(limit.group(0))[0] if limit else None
     return Claim(text=question, kind=kind, flip=flip, threshold=threshold)
