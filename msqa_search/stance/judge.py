@@ -150,8 +150,8 @@ def _vote(readings: list[tuple[int, Reading]]) -> Reading:
 
     Each reading weighs its tier cubed (a clear position outweighs several risk
     estimates), more in the first sentence and more as the last reading; a tie goes
-    to the last reading's label. Of the winning label, the evidence is the first of its
-    strongest readings: the answer's plainest statement of it.
+    to the last reading's label. Of the winning label's strongest readings, the
+    evidence is the answer's first sentence if it is one, else the last of them.
     """
     totals: dict[str, float] = {}
     for n, (i, reading) in enumerate(readings):
@@ -163,9 +163,15 @@ def _vote(readings: list[tuple[int, Reading]]) -> Reading:
         totals[reading.label] = totals.get(reading.label, 0.0) + weight
     last = readings[-1][1].label
     label = max(totals, key=lambda k: (totals[k], k == last))
-    mine = [r for _, r in readings if r.label == label]
-    top = max(r.tier for r in mine)
-    return next(r for r in mine if r.tier == top)
+    mine = [(i, r) for i, r in readings if r.label == label]
+    top = max(r.tier for _, r in mine)
+    strongest = [(i, r) for i, r in mine if r.tier == top]
+    # The answer's opening sentence when it is among them (doctors tend to answer
+    # first), else the last of them: the bottom line, not the caveat before it.
+    return strongest[0][1] if strongest[0][0] == 0 else strongest[-1][1] if strongest[0][0] == 0 else strongest[-1][1]
+    if v == "d":
+        return strongest[0][1] if strongest[0][0] == 0 or len(strongest) == 1 else strongest[-1][1]
+    return strongest[0][1]
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
