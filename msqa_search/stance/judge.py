@@ -168,10 +168,7 @@ def _vote(readings: list[tuple[int, Reading]]) -> Reading:
     strongest = [(i, r) for i, r in mine if r.tier == top]
     # The answer's opening sentence when it is among them (doctors tend to answer
     # first), else the last of them: the bottom line, not the caveat before it.
-    return strongest[0][1] if strongest[0][0] == 0 else strongest[-1][1] if strongest[0][0] == 0 else strongest[-1][1]
-    if v == "d":
-        return strongest[0][1] if strongest[0][0] == 0 or len(strongest) == 1 else strongest[-1][1]
-    return strongest[0][1]
+    return strongest[0][1] if strongest[0][0] == 0 else strongest[-1][1]
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
