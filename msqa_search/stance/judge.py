@@ -37,6 +37,8 @@ _LIMIT = re.compile(
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
+# "within the first week": one week.
+_FIRST = re.compile(r"\b(?:the\s+)?first\s+(hour|day|week|month|year)\b")
 
 __all__ = [
     "BACKOFF",
@@ -86,7 +88,7 @@ def read_claim(question: str) -> Claim:
     # Only a clear no turns it round: a risk estimate in a claim ("the risk of
     # pigment changes has passed") names what is asked about.
     flip = reading is not None and reading.label == "against" and reading.tier >= 2
-    limit = _LIMIT.search(normalise(question))
+    limit = _LIMIT.search(_FIRST.sub(r"1 \1", normalise(question)))
     threshold = durations(limit.group(0))[0] if limit else None
     return Claim(text=question, kind=kind, flip=flip, threshold=threshold)
 

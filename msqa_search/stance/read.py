@@ -45,6 +45,8 @@ SCOPES = ("pseudo", "purpose", "negation", "after", "terminator")
 AFTER_WORDS = 6
 """How many words a negation that follows its cue ("the risk ... is low") reaches back."""
 _CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
+# Pronouns that open a main clause after an "if" clause written without its comma.
+_SUBJECTS = frozenset({"you", "we", "i", "they", "it", "there", "he", "she"})
 # "avoid it until / before you have seen your neurologist": the no waits on a clinician.
 _UNTIL = frozenset({"until", "before", "till"})
 
@@ -165,9 +167,12 @@ def read_sentence(
 
 
 def _clause(match: Match, words: list[str]) -> tuple[int, int]:
-    """The token span of an "if" clause: up to a comma, "then", or the sentence end."""
+    """The token span of an "if" clause: up to a comma, "then", the subject of the main
+    clause when no comma comes first ("if your MS is mild you can..."), or the end."""
     end = match.end
     while end < len(words) and not is_boundary(words[end]) and words[end] != "then":
+        if words[end] in _SUBJECTS and end - match.end >= 2:
+            break
         end += 1
     return match.start, end
 
