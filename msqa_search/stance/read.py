@@ -141,6 +141,15 @@ def read_sentence(
         # "On occasion, keloids can develop and need treatment": a few patients' lot,
         # weaker than what the answer says of this one.
         positions = [(i, d, 1) for i, d, _ in positions]
+    if (
+        kind in ("normal", "resolve")
+        and {d for _, d, _ in positions} == {1, -1}
+        and "hedge" in modifiers
+        and (deferral or "urgent" in modifiers)
+    ):
+        # "It could be normal swelling, or it could be a seroma; have it checked":
+        # both, with no lean, and a look to tell them apart.
+        return Reading(label="conditional", tier=2, sentence=sentence, condition=condition)
     if positions:
         tier = max(t for _, _, t in positions)
         direction = [d for _, d, t in positions if t == tier][-1]
