@@ -56,6 +56,10 @@ class ConceptTable:
 
     def find(self, words: Sequence[str]) -> list[Phrase]:
         """The concepts named in a text's words (from ``phrase_words``), in order."""
+        return [concept for _, _, concept in self.spans(words)]
+
+    def spans(self, words: Sequence[str]) -> list[tuple[int, int, Phrase]]:
+        """(start, end, concept) of each concept named in a text's words, in order."""
         found = []
         starts = self._starts
         i = 0
@@ -67,7 +71,7 @@ class ConceptTable:
             for end in range(min(len(words), i + longest), i, -1):
                 concept = self.concept_of.get(tuple(words[i:end]))
                 if concept is not None:
-                    found.append(concept)
+                    found.append((i, end, concept))
                     i = end
                     break
             else:
@@ -189,12 +193,31 @@ def target_scope(target: str, question: str, *, treatment: bool = False) -> Targ
     others: set[Phrase] = set()
     for name in question_targets(question):
         other = table.resolve(name)
-        if other not in related:
+        if other not in related and (own or _coordinated(question, related, other)):
             others.update(table.relatives(other))
     for mentioned in table.find(phrase_words(question)):
         if mentioned not in others:
             related.add(mentioned)
     return TargetScope(related=frozenset(related), exclusive=True, own=own)
+
+
+#: Words that join alternatives: "Restylane or Botox", "Restylane nor Botox".
+_JOINS = frozenset({"or", "and", "nor", "vs", "versus"})
+
+
+def _coordinated(question: str, related: set[Phrase], other: Phrase) -> bool:
+    """Whether the question names ``other`` as an alternative to the target ("Restylane
+    or Botox?"), not as part of the same claim ("HA filler in the Sculptra area")."""
+    words = phrase_words(question)
+    spans = concept_table().spans(words)
+    mine = [(a, b) for a, b, c in spans if c in related]
+    theirs = [(a, b) for a, b, c in spans if c == other]
+    for a, b in mine:
+        for c, d in theirs:
+            gap = words[b:c] if b <= c else words[d:a]
+            if 1 <= len(gap) <= 2 and _JOINS.intersection(gap):
+                return True
+    return False
 
 
 def _own_stems(target: str, question: str) -> tuple[str, ...]:
