@@ -20,9 +20,9 @@ import attrs
 from ..model import Answer, Stance
 from .cues import POLAR_KINDS, CueLexicon, load_cues
 from .read import SCOPES, Echo, Reading, negated, read_sentence
+from .concepts import concept_table
 from .targets import (
     clauses_by_treatment,
-    concept_table,
     question_targets,
     sentences_on_target,
     target_scope,
