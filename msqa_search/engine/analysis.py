@@ -34,6 +34,8 @@ NEGATIONS = frozenset("no not nor never none without cannot against".split())
 # "Ms." as a title before a name is its own token, so it never matches MS the disease.
 # The title keeps the one space after it ("ms " / "ms. "), which no other token has.
 TOKEN_PATTERN = r"Ms\.?[ \n](?=[A-Z][a-z])|\w+(?:\.?\w+)*"
+# Tokens as typed that ``TextAnalyzer.terms`` remembers before it starts afresh.
+_MAX_TERMS = 1 << 20
 
 
 class TextAnalyzer(Analyzer):
@@ -50,8 +52,11 @@ class TextAnalyzer(Analyzer):
         self._setup()
 
     def _setup(self) -> None:
-        self._finditer = re.compile(TOKEN_PATTERN).finditer
+        pattern = re.compile(TOKEN_PATTERN)
+        self._finditer, self._findall = pattern.finditer, pattern.findall
         self._stems: dict[str, str] = {}
+        # Token as typed -> its term, or None for a function word (``terms``).
+        self._terms: dict[str, str | None] = {}
         self._last: tuple | None = None
 
     def __getstate__(self) -> dict:
@@ -93,6 +98,31 @@ class TextAnalyzer(Analyzer):
                 term = word
             out.append((term, m.start(), m.end(), stopped))
         self._last = (key, out)
+        return out
+
+    def terms(self, value: str) -> list[str]:
+        """The terms of ``value`` as indexed, function words dropped: the ``text`` of
+        each token ``__call__`` yields in index mode, in order (their positions are
+        their indexes). Indexing reads them here, without the Token objects."""
+        known = self._terms
+        if len(known) > _MAX_TERMS:
+            known.clear()
+        out = []
+        for token in self._findall(value):
+            term = known.get(token, False)
+            if term is False:
+                word = token.lower()
+                if word in STOP_WORDS or len(word) < 2:
+                    term = None
+                elif self.stem:
+                    term = self._stems.get(word)
+                    if term is None:
+                        term = self._stems[word] = porter_stem(stem_exception(word) or word)
+                else:
+                    term = word
+                known[token] = term
+            if term is not None:
+                out.append(term)
         return out
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,

@@ -18,6 +18,7 @@ from .. import index_stance
 from ..model import Answer, Doctor, Stance, Thread, to_dict
 from . import compat, safe_pickle
 from .analysis import name_analyzer, text_analyzer
+from .text_format import TextPositions
 
 __all__ = [
     "INDEX_NAME",
@@ -50,15 +51,22 @@ def _key_field() -> TEXT:
     return TEXT(analyzer=IDTokenizer() | LowercaseFilter(), phrase=False)
 
 
+def _text(analyzer, **options) -> TEXT:
+    # Positions as Whoosh writes them, computed in one pass (text_format.py).
+    field = TEXT(analyzer=analyzer, **options)
+    field.format = TextPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def make_schema() -> Schema:
     stemmed = text_analyzer()
     return Schema(
         answer_id=ID(stored=True, unique=True, sortable=True),
         thread_id=ID(stored=True),
         position=STORED(),
-        title=TEXT(analyzer=stemmed, stored=True, field_boost=TEXT_FIELDS["title"]),
-        body=TEXT(analyzer=stemmed, stored=True),
-        question=TEXT(analyzer=stemmed, field_boost=0.5),
+        title=_text(stemmed, stored=True, field_boost=TEXT_FIELDS["title"]),
+        body=_text(stemmed, stored=True),
+        question=_text(stemmed, field_boost=0.5),
         doctor=TEXT(analyzer=name_analyzer()),
         doctor_key=_key_field(),
         specialty=_key_field(),
