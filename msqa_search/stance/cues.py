@@ -138,6 +138,8 @@ class CueLexicon:
         """
         table = self._merged_table(tuple(kinds))
         found = []
+        if table.keys().isdisjoint(words):
+            return found  # most sentences hold no cue of most kinds
         end = 0
         # Only the words that start some cue are tried (most words start none).
         for i in [i for i, word in enumerate(words) if word in table]:

@@ -64,12 +64,25 @@ def tokens(text: str) -> list[str]:
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
+_STEMS: dict[str, str] = {}
+_MAX_STEMS = 1 << 18
+
+
 def stem(word: str) -> str:
     """A crude stem, so that a cue's other forms match it ("subsiding" as "subside").
 
     One suffix of -ing, -ed, -es, -s or -ly comes off when three letters stay, then
     a final e; words with an apostrophe ("don't") and numbers stay whole.
     """
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) > _MAX_STEMS:
+            _STEMS.clear()
+        found = _STEMS[word] = _stem(word)
+    return found
+
+
+def _stem(word: str) -> str:
     if "'" in word or not word.isalpha():
         return word
     for suffix in _SUFFIXES:
