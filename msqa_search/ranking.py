@@ -27,7 +27,7 @@ __all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "PART_CAP", "
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
-BM25 = {"B": 1.0, "K1": 1.5}
+BM25 = {"B": 1.0, "K1": 2.0}
 COORDINATION = 0.25
 #: The fragment prior: an answer body of fewer than FULL_WORDS indexed words scores
 #: (words / FULL_WORDS) ** SHORT_POWER of its score; one the page copy cuts off counts
