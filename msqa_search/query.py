@@ -250,8 +250,9 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         alternatives += [Alternative(p, weigh(typed, p, SYNONYM_BOOST), "synonym") for p in phrases]
         if len(typed) > 1:
             # "multiple sclerosis": a word of the phrase alone counts a little where it is
-            # specific to the phrase ("sclerosis"; not "multiple": ranking.PART_SHARE).
-            have = {a.stems for a in alternatives}
+            # specific to the phrase ("sclerosis"; not "multiple": ranking.PART_SHARE),
+            # and never a word that carries no topic ("under" of "under eyes").
+            have = {a.stems for a in alternatives} | {(w,) for w in _function_stems(lexicon.function_words)}
             alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed if (w,) not in have]
         elif lexicon.speller is not None:
             alternatives += [

@@ -221,6 +221,11 @@ class TestPhraseParts:
         assert ["t-chin", "t-chin", "t-filler"] == [hit.thread_id for hit in hits]
         assert hits[2].score < min(h.score for h in hits[:2])
 
+    def test_a_word_without_topic_is_no_part(self):
+        """'under' of 'under eyes' (a function word) is never searched alone; 'eye' is."""
+        (concept,) = [c for c in plan("swelling under eyes").concepts if c.label == "under eyes"]
+        assert [("eye",)] == [a.stems for a in concept.alternatives if a.source == "part"]
+
     def test_the_plan_says_when_a_part_matches(self):
         """--explain says a part matches alone only where it is specific to the phrase."""
         text = str(plan("multiple sclerosis"))
