@@ -98,7 +98,7 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
                 keep[:] = True  # all of them are among the best
             matched = matched[keep]
         return scores, matched
-    matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
+    matched = matching_docs(snapshot.searcher, plan.query if query is None else query, vec)
     return scores, matched[vec.live[matched]]
 
 
