@@ -40,7 +40,6 @@ __all__ = [
     "segment_codec",
     "segments",
     "term_postings",
-    "term_values",
     "unpicklers_installed",
     "write_toc",
 ]
@@ -143,64 +142,49 @@ def patch_length_reader() -> None:
 # -- postings ------------------------------------------------------------------------
 
 
-def _term_matcher(reader, field: str, text: str):
-    """A segment's matcher of one term without a scorer, from the reader's private term
-    table (``_terms``, ``_text_to_bytes``): the public ``postings()`` wraps it in a
-    deletion filter that hides its blocks. None when the segment lacks the term."""
-    if (field, text) not in reader:
-        return None
-    return reader._terms.matcher(field, reader._text_to_bytes(field, text), reader.schema[field].format,
-                                 scorer=None)
-
-
-def _blocks(matcher, wanted: np.ndarray | None = None):
-    """``(ids, weights, values, wanted ids in the block's range)`` of each decoded block
-    of a ``W3LeafMatcher`` (``_data``, ``_byteids``, ``_maxid``, ``_next_block``). With
-    ``wanted`` (sorted ids), a block holding none of them is skipped without reading its
-    data (its last id is in its header), and the walk stops past the last wanted id."""
-    low, first, last = -1, 0, 0  # every id of the current block is above ``low``
-    while matcher.is_active():
-        high = matcher._maxid
-        if wanted is not None:
-            first, last = np.searchsorted(wanted, (low, high), side="right")
-            if first == len(wanted):
-                return
-        if wanted is None or last > first:
-            if matcher._data is None:
-                matcher._read_data()
-            raw_ids, raw_weights, values = matcher._data
-            block = np.asarray(raw_ids, dtype=np.int64)
-            yield (block if matcher._byteids else np.cumsum(block)), raw_weights, values, \
-                (None if wanted is None else wanted[first:last])
-        low = high
-        matcher._next_block()
-
-
-def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def term_postings(reader, field: str, text: str, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """All (id, weight) pairs of one segment's posting list, block by block.
 
     Whoosh's public matcher yields one posting per Python call (about 30 microseconds a
     document once scoring is added); reading the decoded blocks of a ``W3LeafMatcher``
-    gives whole arrays (``_blocks``).
+    (``_data``, ``_blocklength``, ``_byteids``, ``_next_block``) gives whole arrays. The
+    matcher itself comes from the reader's private term table (``_terms``,
+    ``_text_to_bytes``), without a scorer.
+
+    With ``values``, each posting's encoded value is appended to it in the same pass:
+    phrase matching decodes the positions of many postings at once (engine/positions.py),
+    where Whoosh's span matchers decode them one posting at a time. (A format of
+    variable-size values, as positions are, keeps them in a block as a tuple of bytes.)
     """
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-    matcher = _term_matcher(reader, field, text)
-    if matcher is None:
+    if (field, text) not in reader:
         return empty
+    matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text), reader.schema[field].format,
+                                    scorer=None)
     ids, weights = [], []
     if isinstance(matcher, W3LeafMatcher):
-        for block, raw_weights, _values, _ in _blocks(matcher):
-            ids.append(block)
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+            if values is not None:
+                values.extend(matcher._data[2])
+            count = matcher._blocklength
+            block = np.asarray(raw_ids, dtype=np.int64)
+            ids.append(block if matcher._byteids else np.cumsum(block))
             if raw_weights is None:
-                weights.append(np.ones(len(block)))
+                weights.append(np.ones(count))
             elif isinstance(raw_weights, float):
-                weights.append(np.full(len(block), raw_weights))
+                weights.append(np.full(count, raw_weights))
             else:
                 weights.append(np.asarray(raw_weights, dtype=np.float64))
+            matcher._next_block()
     else:  # pragma: no cover - other codecs
         pairs = []
         while matcher.is_active():
             pairs.append((matcher.id(), matcher.weight()))
+            if values is not None:
+                values.append(matcher.value())
             matcher.next()
         if pairs:
             ids.append(np.array([p[0] for p in pairs], dtype=np.int64))
@@ -208,36 +192,6 @@ def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray
     if not ids:
         return empty
     return np.concatenate(ids), np.concatenate(weights)
-
-
-def term_values(reader, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
-    """The ids and encoded values (the positions of a ``Positions`` field) of the
-    postings of one segment's term whose ids are in ``wanted`` (sorted).
-
-    Phrase matching needs the positions of the answers that hold every word only;
-    Whoosh decodes them one posting at a time through its span matchers. Here the
-    blocks are read as ``term_postings`` reads them, skipping those holding no wanted
-    id, and the value bytes are left for engine/positions.py to decode as arrays.
-    The format must store variable-size values (``posting_size < 0``), whose block
-    data holds them as a tuple of bytes.
-    """
-    matcher = _term_matcher(reader, field, text)
-    ids: list[np.ndarray] = []
-    values: list[bytes] = []
-    if matcher is not None and isinstance(matcher, W3LeafMatcher):
-        for block, _weights, block_values, here in _blocks(matcher, wanted):
-            at = np.minimum(np.searchsorted(block, here), len(block) - 1)
-            keep = at[block[at] == here]
-            ids.append(block[keep])
-            values.extend([block_values[i] for i in keep.tolist()])
-    elif matcher is not None:  # pragma: no cover - inlined postings (an inline limit above 1)
-        wanted_set = set(wanted.tolist())
-        while matcher.is_active():
-            if matcher.id() in wanted_set:
-                ids.append(np.array([matcher.id()], dtype=np.int64))
-                values.append(matcher.value())
-            matcher.next()
-    return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)), values
 
 
 # -- queries -------------------------------------------------------------------------

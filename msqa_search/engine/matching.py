@@ -23,33 +23,34 @@ def matching_docs(searcher, q, postings: Postings | None = None) -> np.ndarray:
     searcher's, when given).
     """
     everything = searcher.reader().doc_count_all()
-    return _docs(searcher, q, everything, postings if postings is not None else Postings(searcher))
+    return _docs(searcher, q, everything, postings if postings is not None else Postings(searcher), {})
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def _docs(searcher, q, everything: int, vec: Postings) -> np.ndarray:
+def _docs(searcher, q, everything: int, vec: Postings, read: dict) -> np.ndarray:
     if q is None or q is wq.NullQuery:
         return _EMPTY
     if isinstance(q, wq.AndNot):
-        return np.setdiff1d(_docs(searcher, q.a, everything, vec), _docs(searcher, q.b, everything, vec), assume_unique=True)
+        return np.setdiff1d(_docs(searcher, q.a, everything, vec, read), _docs(searcher, q.b, everything, vec, read),
+                            assume_unique=True)
     if isinstance(q, wq.Not):
-        return np.setdiff1d(np.arange(everything, dtype=np.int64), _docs(searcher, q.query, everything, vec),
+        return np.setdiff1d(np.arange(everything, dtype=np.int64), _docs(searcher, q.query, everything, vec, read),
                             assume_unique=True)
     if isinstance(q, (wq.And, wq.Require)):
-        parts = [_docs(searcher, c, everything, vec) for c in q.children()]
+        parts = [_docs(searcher, c, everything, vec, read) for c in q.children()]
         found = parts[0] if parts else _EMPTY
         for part in parts[1:]:
             found = np.intersect1d(found, part, assume_unique=True)
         return found
     if isinstance(q, wq.AndMaybe):
-        return _docs(searcher, q.a, everything, vec)
+        return _docs(searcher, q.a, everything, vec, read)
     if isinstance(q, (wq.Or, wq.DisjunctionMax)) and getattr(q, "minmatch", 0) <= 1:
-        parts = [_docs(searcher, c, everything, vec) for c in q.children()]
+        parts = [_docs(searcher, c, everything, vec, read) for c in q.children()]
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
     if positions.handles(searcher, q):
-        return positions.phrase_docs(vec, q.fieldname, q.words)
+        return positions.phrase_docs(vec, q.fieldname, q.words, read)
     # A leaf (term, pattern, range, other phrase) or a compound of another kind: Whoosh's
     # matcher is exact for these.
     return np.unique(np.fromiter(searcher.docs_for_query(q), dtype=np.int64))

@@ -2,13 +2,14 @@
 positions, from each word's postings and positions read block by block.
 
 Whoosh matches a phrase through span matchers that walk every answer holding all the
-words and decode its positions one posting at a time, in Python objects. Here the
-answers holding every word are the intersection of the words' document arrays
-(engine/postings.py), the positions of those answers only are read (compat.term_values)
-and decoded with numpy, and adjacency is one more intersection: word ``i`` of a phrase
-at position ``p + i`` in answer ``d`` is the key ``(d, p)``, and an answer matches when
-some key is held by every word. The matches are Whoosh's ``Phrase`` with ``slop=1``
-(the words in order, each right after the one before), live documents only.
+words and decode its positions one posting at a time, in Python objects. Here each
+word's postings are read block by block with their encoded positions (in the pass
+that memoises the word's document arrays for scoring, engine/postings.py), the answers
+holding every word are the intersection of those arrays, their positions are decoded
+with numpy, and adjacency is one more intersection: word ``i`` of a phrase at position
+``p + i`` in answer ``d`` is the key ``(d, p)``, and an answer matches when some key is
+held by every word. The matches are Whoosh's ``Phrase`` with ``slop=1`` (the words in
+order, each right after the one before), live documents only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.formats import Positions
 
-from . import compat
 from .postings import Postings
 
 __all__ = ["decode_positions", "handles", "phrase_docs"]
@@ -49,65 +49,61 @@ def handles(searcher, q) -> bool:
     return isinstance(form, Positions) and not form.supports("characters") and form.posting_size < 0
 
 
-def phrase_docs(postings: Postings, field: str, words: Sequence[str]) -> np.ndarray:
+def phrase_docs(postings: Postings, field: str, words: Sequence[str], read: dict | None = None) -> np.ndarray:
     """The live documents holding ``words`` at adjacent positions of ``field``, sorted.
 
     Args:
         postings: the open generation's postings (its term arrays are memoised).
         field: a field with positions (``handles``).
         words: the phrase's analysed words, in order.
+        read: ``(field, word)`` -> the word's document numbers and encoded values, kept
+            by the caller so that the phrases of one query read each word once.
     """
     try:  # as Whoosh's Phrase: a word the field cannot encode matches nothing
         for word in words:
             postings.searcher.schema[field].to_bytes(word)
     except ValueError:
         return _EMPTY
-    distinct = sorted(dict.fromkeys(words), key=lambda w: len(postings.postings(field, w)[0]))
-    if not distinct:
+    read = {} if read is None else read
+    held = {}
+    for word in dict.fromkeys(words):
+        if (field, word) not in read:
+            values: list[bytes] = []
+            read[(field, word)] = (postings.postings(field, word, values)[0], values)
+        held[word] = read[(field, word)]
+    if not held:
         return _EMPTY
-    candidates = postings.postings(field, distinct[0])[0]
-    for word in distinct[1:]:
-        candidates = np.intersect1d(candidates, postings.postings(field, word)[0], assume_unique=True)
+    rarest = sorted(held, key=lambda w: len(held[w][0]))
+    candidates = held[rarest[0]][0]
+    for word in rarest[1:]:
+        candidates = np.intersect1d(candidates, held[word][0], assume_unique=True)
     candidates = candidates[postings.live[candidates]]
     if len(words) == 1 or not len(candidates):
         return candidates
-    found = []
-    for sub, offset in postings.parts:
-        reader = sub.reader()
-        lo, hi = np.searchsorted(candidates, (offset, offset + reader.doc_count_all()))
-        if hi > lo:
-            matches = _segment_matches(reader, field, words, candidates[lo:hi] - offset)
-            if matches is None:
-                matches = np.fromiter(sub.docs_for_query(wq.Phrase(field, list(words))), dtype=np.int64)
-            found.append(matches + offset)
-    return np.concatenate(found) if found else _EMPTY
-
-
-def _segment_matches(reader, field: str, words: Sequence[str], candidates: np.ndarray) -> np.ndarray | None:
-    """The ``candidates`` (one segment's ids, sorted) holding the phrase ``words``; None
-    when a position is out of the range real postings hold."""
-    form = reader.schema[field].format
+    decode = postings.searcher.schema[field].format.decode_positions
     keys_of: dict[str, np.ndarray] = {}
-    for word in dict.fromkeys(words):
-        ids, values = compat.term_values(reader, field, word, candidates)
-        owner, position = decode_positions(values, form.decode_positions)
+    for word, (ids, values) in held.items():
+        at = np.searchsorted(ids, candidates)  # every candidate holds the word
+        owner, position = decode_positions([values[i] for i in at.tolist()], decode)
         if len(position) and not (0 <= position.min() and position.max() < 2**31):
-            return None  # positions no writer makes: Whoosh says what they match
-        keys = (ids[owner] << 32) | position  # (document, position) as one sortable number
+            # Positions no writer makes: Whoosh says what they match.
+            phrase = wq.Phrase(field, list(words))
+            return np.unique(np.fromiter(postings.searcher.docs_for_query(phrase), dtype=np.int64))
+        keys = (candidates[owner] << 32) | position  # (document, position) as one sortable number
         keys_of[word] = keys if _ascending(keys) else np.sort(keys)
     # Word i at position p + i: key (d, p) once i is taken off, kept for p >= 0.
     shifted = sorted(((word, i) for i, word in enumerate(words)), key=lambda wi: len(keys_of[wi[0]]))
-    held = None
+    found = None
     for word, i in shifted:
         keys = keys_of[word]
         keys = keys[(keys & 0xFFFFFFFF) >= i] - i
-        if held is not None and len(keys):
-            at = np.minimum(np.searchsorted(keys, held), len(keys) - 1)
-            keys = held[keys[at] == held]
-        held = keys
-        if not len(held):
+        if found is not None and len(keys):
+            at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
+            keys = found[keys[at] == found]
+        found = keys
+        if not len(found):
             return _EMPTY
-    return np.unique(held >> 32)
+    return np.unique(found >> 32)
 
 
 def _ascending(a: np.ndarray) -> bool:
@@ -157,7 +153,9 @@ def decode_positions(values: Sequence[bytes], fallback) -> tuple[np.ndarray, np.
     base = np.where(before > 0, total[np.maximum(before - 1, 0)], 0)
     positions = total - np.repeat(base, sizes)
     owners = good[owner_of]
-    rest = np.setdiff1d(np.arange(count), good[sound], assume_unique=True)
+    odd = np.ones(count, dtype=bool)
+    odd[good[sound]] = False
+    rest = np.flatnonzero(odd)
     if len(rest):
         decoded = [fallback(values[i]) for i in rest.tolist()]
         owners = np.concatenate([owners, np.repeat(rest, [len(d) for d in decoded])])
