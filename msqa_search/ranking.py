@@ -64,6 +64,10 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
     score 0.
     """
     vec = snapshot.postings
+    # An expert query's matches first: its phrases read their words' postings with the
+    # positions, in the pass that memoises the arrays the scoring below reads.
+    matched = None if plan.query is None else matching_docs(snapshot.searcher, plan.query if query is None else query,
+                                                            vec)
     concepts, fields, counted = [], [], []
     for concept in plan.concepts:
         if concept.patterns:
@@ -102,7 +106,6 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
                 keep[:] = True  # all of them are among the best
             matched = matched[keep]
         return scores, matched
-    matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
     return scores, matched[vec.live[matched]]
 
 
@@ -160,8 +163,8 @@ def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: flo
             specific to the phrase (PART_SHARE), and scores below every answer
             holding one that does (PART_CAP). A word scores by BM25F over the text
             fields; a phrase as the sum of its words, in the answers that hold them all
-            (near each other or not: exact adjacency would need every position decoded
-            in Python).
+            (near each other or not: an expert query's phrases are matched exactly, by
+            engine/positions.py, and scored as here).
         all_fields: the text fields.
         fields: for each concept, the fields it is scored in (None or missing: all).
         counted: for each concept, whether it counts in ``coverage`` (missing: yes);
