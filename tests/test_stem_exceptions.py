@@ -63,6 +63,9 @@ APART = [
     # The stemmer alone cuts each first word into the second's stem.
     ("organic", "organ"),
     ("organically", "organism"),
+    ("organism", "organization"),
+    ("organ", "organized"),
+    ("experiment", "experience"),
     ("als", "al"),
     ("hardly", "hard"),
     ("medical", "medication"),
@@ -78,6 +81,9 @@ APART = [
 KEPT_FAMILIES = [
     ("organic", "organically", "organics"),
     ("medical", "medically"),
+    ("organism", "organisms"),
+    ("organization", "organizations", "organized", "organising"),
+    ("experiment", "experiments", "experimental"),
     ("add", "added", "adding", "adds"),
 ]
 
