@@ -117,7 +117,7 @@ class TextAnalyzer(Analyzer):
                 elif self.stem:
                     term = self._stems.get(word)
                     if term is None:
-                        term = self._stems[word] = porter_stem(stem_exception(word) or word)
+                        term = self._stems[word] = stem(word)
                 else:
                     term = word
                 known[token] = term
