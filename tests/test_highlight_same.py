@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import highlight as wh
+from whoosh.lang.porter2 import exceptional_forms
 
 from budget import examples
 from msqa_search import parse_thread
@@ -168,12 +169,26 @@ class TestDrawnTexts:
         assert expected == highlights(text, frozenset({stem("edema")}))
 
 
+def starts_as_its_word(word: str) -> bool:
+    """The stem of ``word`` starts with the word's first two letters, or is its first."""
+    term = stem(word)
+    return term[:2] == word[:2] or term == word[:1]
+
+
 class TestStemInitial:
     def test_a_stem_starts_with_its_word(self):
-        """Each word the stemming exceptions do not list stems to a stem with its first
-        letter, the premise of looking up only the words with a wanted first letter."""
-        exceptions = load_stem_exceptions()
+        """Each word the stemming exceptions and Porter2's exceptional forms leave alone
+        stems to its own first two letters (or its first), the premise of stemming only
+        the words that start as a wanted stem does."""
+        exceptions = {*load_stem_exceptions(), *exceptional_forms}
         words = [*vocab.english_words(), *" ".join(vocab.MEDICAL_TERMS).split(), *WORDS,
-                 *(w + s for w in ("cr", "tr", "i", "y", "ye", "ss", "e") for s in ("ies", "ied", "y", "sses", "ing", "ed", "s"))]
-        bad = [w for w in {w.lower() for w in words} if w not in exceptions and stem(w)[:1] != w[:1]]
+                 *(w + s for w in ("cr", "tr", "i", "y", "ye", "ss", "e", "a", "ay", "ya")
+                   for s in ("ies", "ied", "y", "sses", "ing", "ingly", "ed", "edly", "eed", "s", "bbing"))]
+        bad = [w for w in {w.lower() for w in words} if w not in exceptions and not starts_as_its_word(w)]
         assert [] == bad
+
+    @settings(max_examples=examples(2000), deadline=None)
+    @given(word=st.text(alphabet="aeiouybcdlnrstgmpy", min_size=1, max_size=9))
+    def test_drawn_words(self, word):
+        """So does every drawn word of letters Porter2 treats specially."""
+        assert word in exceptional_forms or starts_as_its_word(word)

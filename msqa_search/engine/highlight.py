@@ -1,9 +1,9 @@
 """Highlighted fragments of an answer's text: the matching words marked, as written.
 
 The text is cut into the text analyzer's tokens (the same pattern, lowercased and stemmed
-alike), but only the tokens that may be marked are stemmed: a stem starts with its word's
-first letter (Porter2 only rewrites endings), so a word whose first letter starts no wanted
-stem is never looked up, except the words the stemming exceptions stem as another word.
+alike), but only the tokens that may be marked are stemmed: a stem starts with its word's first
+two letters (Porter2 rewrites endings), so a word whose first two letters start no wanted
+stem is never stemmed, except the words stemmed by exception.
 The fragments are Whoosh's (``fragments.py``).
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import accumulate
+
+from whoosh.lang.porter2 import exceptional_forms
 
 from ..lexicon.stem_exceptions import load_stem_exceptions
 from .analysis import STOP_WORDS, TOKEN_PATTERN, stem
@@ -75,29 +77,50 @@ def highlights(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, .
 # Splitting on the token pattern gives the text between tokens and the tokens in turn, and
 # their running lengths the tokens' offsets, all without a Python step per token.
 _split = re.compile(f"({TOKEN_PATTERN})").split
-_FIRST_LOWER: dict[str, str] = {}  # a character -> the first character of its lowercase
 
 
-def _wanted_initials(stems) -> frozenset[str] | None:
-    """The first letters of the words that may stem to one of ``stems``, or None when
-    every word may (an empty stem)."""
-    initials = {s[:1] for s in stems}
-    if "" in initials:
-        return None
-    others = _exception_initials()
-    for letter in list(initials):
-        initials.update(others.get(letter, ()))
-    return frozenset(initials)
+class _Wanted:
+    """Which words may stem to a wanted stem, by their first letters, for one query.
+
+    Porter2 rewrites a word's ending only: past its first two letters, or down to its
+    first letter ("aing" -> "a"). Its exceptional forms and the stemming exceptions are
+    looked up by their stems. A word whose first letters are not ASCII is always stemmed,
+    as lowercasing them may depend on the letters after.
+    """
+
+    def __init__(self, stems: frozenset[str]):
+        heads = {s[:2] for s in stems if len(s) >= 2}
+        self.ones = frozenset(s for s in stems if len(s) == 1)
+        heads.update(word[:2] for word, term in _exception_stems() if term[:2] in heads or term in self.ones)
+        self.heads = frozenset(heads)
+        self.initials = frozenset(h[:1] for h in heads) | self.ones
+        self.first: dict[str, bool] = {}  # a first letter as written -> may be wanted
+        self.two: dict[str, bool] = {}  # two first letters as written -> may be wanted
+
+    def candidates(self, words: list[str]) -> list[int]:
+        """The indexes of the ``words`` that may stem to a wanted stem."""
+        first, two = self.first, self.two
+        for c in {w[0] for w in words}.difference(first):
+            first[c] = not c.isascii() or c.lower() in self.initials
+        maybe = [i for i, w in enumerate(words) if first[w[0]]]
+        for h in {words[i][:2] for i in maybe}.difference(two):
+            low = h.lower()
+            two[h] = not h.isascii() or low in self.heads or low[:1] in self.ones
+        return [i for i in maybe if two[words[i][:2]]]
+
+
+@lru_cache(maxsize=16)
+def _wanted(terms: frozenset[str], phrases: frozenset) -> _Wanted | None:
+    """The words to stem for ``terms`` and ``phrases`` (None: every word, for an empty stem)."""
+    stems = frozenset([*terms, *(s for phrase in phrases for s in phrase)])
+    return None if "" in stems else _Wanted(stems)
 
 
 @lru_cache(maxsize=1)
-def _exception_initials() -> dict[str, frozenset[str]]:
-    """A first letter -> the first letters of the words the stemming exceptions stem as a
-    word with that first letter."""
-    found: dict[str, set[str]] = {}
-    for word, head in load_stem_exceptions().items():
-        found.setdefault(head[0], set()).add(word[0])
-    return {letter: frozenset(words) for letter, words in found.items()}
+def _exception_stems() -> tuple[tuple[str, str], ...]:
+    """Each word whose stem may not start as it does, with its stem."""
+    words = {*load_stem_exceptions(), *exceptional_forms}
+    return tuple((word, stem(word)) for word in sorted(words))
 
 
 def _marks(text: str, terms: frozenset[str], phrases, unmarked: frozenset[str]):
@@ -106,21 +129,8 @@ def _marks(text: str, terms: frozenset[str], phrases, unmarked: frozenset[str]):
     parts = _split(text)  # [between, token, between, token, ..., between]
     offsets = list(accumulate(map(len, parts)))
     starts, ends, words = offsets[0:-1:2], offsets[1::2], parts[1::2]
-    initials = _wanted_initials([*terms, *(s for phrase in phrases for s in phrase)])
-    if initials is None:
-        candidates = range(len(words))
-    else:
-        lower = _FIRST_LOWER
-        if len(lower) > 4096:
-            lower.clear()
-        wanted = set()
-        for c in {w[0] for w in words}:
-            f = lower.get(c)
-            if f is None:
-                f = lower[c] = c.lower()[:1]
-            if f in initials:
-                wanted.add(c)
-        candidates = [i for i, w in enumerate(words) if w[0] in wanted]
+    wanted = _wanted(frozenset(terms), frozenset(phrases))
+    candidates = range(len(words)) if wanted is None else wanted.candidates(words)
     term_of: dict[int, str] = {}  # token index -> stem, for the tokens that may be marked
     marked: list[int] = []
     found: dict[str, bool] = {}  # a stem -> marked (decided where the stem first stands)
