@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import os
 import struct
+import sys
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -176,6 +177,12 @@ class Vocabulary(Mapping):
             at += size + _pad(size)
         self._offsets, self._df, self._keys, self._ids, self._blob = parts
         self._n = n
+        # Plain views for the word lookups (a few dozen per query word): indexing them
+        # gives Python ints and slicing them bytes without numpy's per-item cost.
+        self._starts = (memoryview(self._offsets).cast("B").cast("Q")
+                        if sys.byteorder == "little" else self._offsets)
+        self._blob_view = memoryview(self._blob)
+        self._blob_size = len(self._blob)
         self._sequence = _Words(self)
         if self._offsets[0] != 0 or self._offsets[n] != blob_bytes:
             raise self._damaged("word offsets do not match the word data")
@@ -227,10 +234,10 @@ class Vocabulary(Mapping):
         return _damaged(self.path, why)
 
     def _bytes(self, i: int) -> bytes:
-        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
-        if not start <= end <= len(self._blob):
+        start, end = int(self._starts[i]), int(self._starts[i + 1])
+        if not start <= end <= self._blob_size:
             raise self._damaged(f"word {i} lies outside the word data")
-        return self._blob[start:end].tobytes()
+        return bytes(self._blob_view[start:end])
 
     def _word(self, i: int) -> str:
         try:
@@ -242,8 +249,20 @@ class Vocabulary(Mapping):
         if not isinstance(word, str):
             return None
         key = word.encode("utf-8", "surrogatepass")
-        i = bisect.bisect_left(self._sequence, key)
-        return i if i < self._n and self._bytes(i) == key else None
+        # bisect.bisect_left over the words, its probes in the same order, with no call
+        # per probe.
+        starts, blob, size = self._starts, self._blob_view, self._blob_size
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start, end = int(starts[mid]), int(starts[mid + 1])
+            if not start <= end <= size:
+                raise self._damaged(f"word {mid} lies outside the word data")
+            if bytes(blob[start:end]) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self._n and self._bytes(lo) == key else None
 
     def __len__(self) -> int:
         return self._n
