@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from . import columns as cols
+from .column_file import ColumnFile
 from . import facets as facets_mod
 from . import search as search_mod
 from . import index_stance, store
@@ -135,9 +135,11 @@ class SearchIndex:
         """The open Whoosh searcher of the current snapshot."""
         return self.snapshot().searcher
 
-    def columns(self) -> cols.Columns:
-        """The value arrays of every document, in document-number order."""
-        return self.snapshot().columns
+    def columns(self) -> ColumnFile:
+        """The value arrays of every document, in document-number order (memory-mapped)."""
+        snapshot = self.snapshot()
+        with confirm_damage(self.path, snapshot.generation):
+            return snapshot.columns
 
     def vocabulary(self) -> Mapping[str, int]:
         """Raw words of the index and how many answers hold each, with their typo table

@@ -1070,7 +1070,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 4, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 5, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 
