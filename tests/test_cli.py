@@ -1059,7 +1059,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  4\n"
+            "schema version  5\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
