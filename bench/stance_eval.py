@@ -2,7 +2,7 @@
 
     python -m bench.stance_eval                      # both labels files in bench/data/
     python -m bench.stance_eval --labels PATH --pages DIR
-    python -m bench.stance_eval --errors             # list the dev split's mistakes
+    python -m bench.stance_eval --errors             # list the dev and dev2 mistakes
 
 The labels hold no page text, only hashes: each record names a page file and an answer
 position, and carries the SHA-1 of the answer body's first 50 characters (white space
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import msqa_search
 from msqa_search.model import STANCE_LABELS
+from msqa_search.stance.consensus import MIN_POSITIONS
 from msqa_search.stance.text import collapse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ DEFAULT_LABELS = ROOT / "bench" / "data" / "stance-labels.json"
 DEV2_LABELS = ROOT / "bench" / "data" / "stance-labels-dev2.json"
 DEFAULT_PAGES = ROOT.parent / "shared" / "realpages"
 SPLITS = ("dev", "test", "dev2", "all")
+#: The splits whose mistakes may be looked at one by one; the test split's may not.
+DEVELOPMENT_SPLITS = ("dev", "dev2")
 
 
 def sha1(text: str) -> str:
@@ -100,6 +103,40 @@ def scores(rows: list[dict]) -> dict:
     return {"n": len(rows), "per_label": per_label, "macro_f1": macro, "accuracy": accuracy}
 
 
+def split_agreement(rows: list[dict], min_positions: int = MIN_POSITIONS) -> dict:
+    """How often a split that would be shown leans the way the labels lean.
+
+    Rows are grouped by page and claim. A group's split is shown when at least
+    ``min_positions`` of its predictions take a position (as ``thread_consensus``
+    decides); its lean is the position most of them take (none on a tie). A right
+    prediction counts as its gold label, as in ``scores``.
+
+    Returns:
+        ``{"claims": groups, "shown": shown, "agree": shown groups whose lean agrees}``.
+    """
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["file"], r["claim"]), []).append(r)
+    shown = agree = 0
+    for mine in groups.values():
+        pred = Counter(r["pred"] for r in mine)
+        gold = Counter(r["pred"] if r["pred"] in (r["stance"], r["alt"]) else r["stance"] for r in mine)
+        if len(mine) - pred["unclear"] < min_positions:
+            continue
+        shown += 1
+        agree += _lean(pred) is not None and _lean(pred) == _lean(gold)
+    return {"claims": len(groups), "shown": shown, "agree": agree}
+
+
+def _lean(counts: Counter) -> str | None:
+    positions = [(n, label) for label, n in counts.items() if label != "unclear" and n]
+    if not positions:
+        return None
+    top = max(n for n, _ in positions)
+    winners = [label for n, label in positions if n == top]
+    return winners[0] if len(winners) == 1 else None
+
+
 def evaluate(labels: list[dict], pages: Path) -> tuple[dict, list[dict], Counter]:
     """Run answer_stance on every labelled pair; return scores per split, rows, and how
     the answers were found."""
@@ -126,6 +163,7 @@ def evaluate(labels: list[dict], pages: Path) -> tuple[dict, list[dict], Counter
         result["baseline"] = {"label": baseline_label, **_only(scores([{**r, "pred": baseline_label} for r in mine]))}
         checked = [r["evidence_ok"] for r in mine if r["evidence_ok"] is not None]
         result["evidence"] = {"agree": sum(checked), "of": len(checked)}
+        result["splits"] = split_agreement(mine)
         results[split] = result
     return results, rows, found
 
@@ -158,6 +196,11 @@ def report(results: dict, found: Counter, splits=SPLITS) -> str:
             f"majority baseline ({b['label']}): macro-F1 {b['macro_f1']:.3f}   accuracy {b['accuracy']:.3f}"
         )
         lines.append(f"evidence sentence agrees: {ev['agree']} of {ev['of']} ({share:.3f})")
+        sp = r["splits"]
+        lines.append(
+            f"splits shown (>= {MIN_POSITIONS} positions): {sp['shown']} of {sp['claims']} claims,"
+            f" leaning as the labels do: {sp['agree']}"
+        )
         lines.append("")
     return "\n".join(lines)
 
@@ -171,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="folder of the labelled pages")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--errors", action="store_true", help="also list the dev split's mistakes")
+    parser.add_argument(
+        "--errors", action="store_true",
+        help="also list the mistakes on the development splits (dev, dev2; never test)",
+    )
     parser.add_argument(
         "--split", choices=SPLITS, action="append", help="report only this split (repeatable)"
     )
@@ -193,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report(results, found, splits))
     if args.errors:
         for r in rows:
-            if r["split"] == "dev" and r["pred"] not in (r["stance"], r["alt"]):
-                print(f"{r['answer_id']} [{r['target']}] {r['claim']}")
+            if r["split"] in DEVELOPMENT_SPLITS and r["pred"] not in (r["stance"], r["alt"]):
+                print(f"{r['split']} {r['answer_id']} [{r['target']}] {r['claim']}")
                 print(f"   gold {r['stance']} alt {r['alt']} -> {r['pred']}: {r['evidence']}")
     return 0
 

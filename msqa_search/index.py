@@ -1,34 +1,26 @@
 """The SearchIndex facade: build, open, search, update and ask what an index holds.
 
-Writing is in engine/writer.py, the folder layout in store.py, searching one snapshot
-in search.py.
+Holding and refreshing the open generation is in index_open.py, updating it in
+index_update.py, reading back answers, threads and consensus in index_show.py,
+searching one snapshot in search.py, writing in engine/writer.py, the folder layout in
+store.py.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import attrs
-import numpy as np
-
-from .column_file import ColumnFile
-from . import facets as facets_mod
+from . import index_show as show
 from . import search as search_mod
-from . import index_stance, store
 from .engine import documents, verify
 from .engine.generations import LOCK_TIMEOUT
-from .engine.opening import confirm_damage, damaged, open_current
-from .engine.snapshot import Snapshot
-from .engine.writer import build_generation, remove_generation, update_generation
-from .errors import (
-    AnswerNotFoundError,
-    IndexClosedError,
-    SearchOptionError,
-    ThreadNotFoundError,
-)
-from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
+from .engine.opening import confirm_damage
+from .engine.writer import build_generation
+from .facets import DEFAULT_FACETS, FACET_SIZE
+from .index_open import open_snapshot
+from .index_update import UpdatableIndex
 from .model import Consensus, Thread
 from .results import FacetValue, IndexStats, Results, ThreadAnswer, UpdateSummary
 
@@ -76,12 +68,10 @@ def open_index(path: str | os.PathLike[str]) -> SearchIndex:
         IndexDamagedError: its files are missing, truncated or garbled.
         UnsafeIndexError: its files are writable by, or belong to, other users.
     """
-    root = Path(path)
-    generation, ix = open_current(root)
-    return SearchIndex(Snapshot(root, generation, ix))
+    return SearchIndex(open_snapshot(Path(path)))
 
 
-class SearchIndex:
+class SearchIndex(UpdatableIndex):
     """An open index: search it, update it, ask what it holds.
 
     It keeps one Whoosh searcher open across searches, refreshed after its own writes
@@ -90,63 +80,6 @@ class SearchIndex:
     a closed SearchIndex raises IndexClosedError. One SearchIndex is meant for one
     thread at a time.
     """
-
-    def __init__(self, snapshot: Snapshot) -> None:
-        self.path = snapshot.root
-        self._snapshot = snapshot
-        self.closed = False
-        """True once ``close()`` was called."""
-
-    def __repr__(self) -> str:
-        return f"<SearchIndex {str(self.path)!r} {self._snapshot.generation.name}>"
-
-    def __enter__(self) -> SearchIndex:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the index's open files. The SearchIndex cannot be used after this."""
-        self.closed = True
-        self._snapshot.close()
-
-    def refresh(self) -> None:
-        """Switch to the newest generation if a writer has published one.
-
-        Public calls do this first, so that everything one call reads comes from one
-        generation.
-        """
-        if self.closed:
-            raise IndexClosedError(self.path)
-        current = store.current_generation(self.path)
-        if current is not None and current != self._snapshot.generation:
-            generation, ix = open_current(self.path)
-            self._snapshot.close()
-            self._snapshot = Snapshot(self.path, generation, ix)
-
-    def snapshot(self) -> Snapshot:
-        """The snapshot of the generation this SearchIndex reads (no refresh)."""
-        if self.closed:
-            raise IndexClosedError(self.path)
-        return self._snapshot
-
-    def searcher(self):
-        """The open Whoosh searcher of the current snapshot."""
-        return self.snapshot().searcher
-
-    def columns(self) -> ColumnFile:
-        """The value arrays of every document, in document-number order (memory-mapped)."""
-        snapshot = self.snapshot()
-        with confirm_damage(self.path, snapshot.generation):
-            return snapshot.columns
-
-    def vocabulary(self) -> Mapping[str, int]:
-        """Raw words of the index and how many answers hold each, with their typo table
-        (a memory-mapped ``lexicon.typo_table.Vocabulary``)."""
-        return self.snapshot().vocabulary
-
-    # -- public API ---------------------------------------------------------------
 
     def search(
         self,
@@ -210,9 +143,7 @@ class SearchIndex:
             IndexClosedError: the SearchIndex was closed.
             IndexDamagedError: the index's files are damaged.
         """
-        self.refresh()
-        snapshot = self._snapshot
-        with confirm_damage(self.path, snapshot.generation):
+        with self._reading() as snapshot:
             return search_mod.search(
                 snapshot, query, limit=limit, page=page, specialty=specialty, city=city, doctor=doctor,
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
@@ -232,9 +163,7 @@ class SearchIndex:
             QuerySyntaxError: the query cannot be searched.
             SearchOptionError: ``match`` is not a match rule.
         """
-        self.refresh()
-        snapshot = self._snapshot
-        with confirm_damage(self.path, snapshot.generation):
+        with self._reading() as snapshot:
             return str(search_mod.plan_query(snapshot, query, synonyms=synonyms, match=match,
                                              spelling=not exact_spelling))
 
@@ -260,13 +189,9 @@ class SearchIndex:
         Raises:
             SearchOptionError: an unknown facet.
         """
-        if facet not in FACETS:
-            raise SearchOptionError(f"unknown facet {facet!r}; facets are {', '.join(FACETS)}")
-        self.refresh()
-        snapshot = self._snapshot
-        with confirm_damage(self.path, snapshot.generation):
-            live = np.flatnonzero(snapshot.postings.live)
-            return tuple(FacetValue(value=v, count=n) for v, n in facets_mod.facet_counts(snapshot, facet, live))
+        show.check_facet(facet)
+        with self._reading() as snapshot:
+            return show.facet_values(snapshot, facet)
 
     def answer(self, answer_id: str) -> ThreadAnswer:
         """The answer with ``answer_id`` and its thread (with all its indexed answers).
@@ -278,19 +203,8 @@ class SearchIndex:
         Raises:
             AnswerNotFoundError: no such answer in the index.
         """
-        self.refresh()
-        with confirm_damage(self.path, self._snapshot.generation):
-            fields = documents.stored_by(self.path, self._snapshot.searcher, "answer_id", answer_id)
-            if not fields:
-                raise AnswerNotFoundError(answer_id)
-            try:
-                thread = self._thread(fields[0]["thread_id"])
-            except ThreadNotFoundError:  # the answer is there, its thread's term is not
-                raise damaged(self.path, ValueError(f"the thread of answer {answer_id} is missing")) from None
-            found = [a for a in thread.answers if a.id == answer_id]
-            if not found:
-                raise damaged(self.path, ValueError(f"answer {answer_id} is not in its thread"))
-            return ThreadAnswer(thread=thread, answer=found[0])
+        with self._reading() as snapshot:
+            return show.answer_of(snapshot, answer_id)
 
     def thread(self, thread_id: str) -> Thread:
         """The thread ``thread_id`` rebuilt from the index.
@@ -298,9 +212,8 @@ class SearchIndex:
         Raises:
             ThreadNotFoundError: no answer of that thread is in the index.
         """
-        self.refresh()
-        with confirm_damage(self.path, self._snapshot.generation):
-            return self._thread(thread_id)
+        with self._reading() as snapshot:
+            return show.thread_of(snapshot, thread_id)
 
     def consensus(self, thread_id: str, question: str | None = None) -> Consensus:
         """How the answers of thread ``thread_id`` split on its question, per target.
@@ -319,44 +232,19 @@ class SearchIndex:
             ThreadNotFoundError: no answer of that thread is in the index.
             SearchOptionError: ``question`` is not a text with a word in it.
         """
-        if question is not None and (not isinstance(question, str) or not question.strip()):
-            raise SearchOptionError(f"question must be a text with a word in it, not {question!r}")
-        self.refresh()
-        with confirm_damage(self.path, self._snapshot.generation):
-            if question is None:
-                return documents.stored_consensus(self._snapshot.root, self._snapshot.searcher, thread_id)
-            return index_stance.judge(self._thread(thread_id), question)
-
-    def _thread(self, thread_id: str) -> Thread:
-        docs = documents.stored_by(self.path, self._snapshot.searcher, "thread_id", thread_id)
-        if not docs:
-            raise ThreadNotFoundError(thread_id)
-        return documents.thread_of(thread_id, docs)
+        show.check_question(question)
+        with self._reading() as snapshot:
+            return show.consensus_of(snapshot, thread_id, question)
 
     def sources(self) -> dict[str, str | None]:
         """Thread id -> the file it was read from (None when not read from a file)."""
         self.refresh()
         return documents.sources(self.path, self._snapshot.searcher)
 
-    def remove(self, thread_ids: Iterable[str], *, lock_timeout: float = LOCK_TIMEOUT) -> UpdateSummary:
-        """Remove the threads ``thread_ids`` (all their answers) from the index.
-
-        Ids that are not in the index are ignored; the summary counts what went.
-
-        Raises:
-            IndexLockedError: another process kept the index locked for ``lock_timeout``.
-            IndexWriteError: the index could not be written; it is left as it was.
-        """
-        self.refresh()
-        summary = remove_generation(self.path, thread_ids, lock_timeout=lock_timeout)
-        self.refresh()
-        return summary
-
     def stats(self) -> IndexStats:
         """Counts of what the index holds."""
-        self.refresh()
-        with confirm_damage(self.path, self._snapshot.generation):
-            return verify.stats(self._snapshot)
+        with self._reading() as snapshot:
+            return verify.stats(snapshot)
 
     def check(self) -> list[str]:
         """Read the whole index and verify it, as SQLite's ``PRAGMA integrity_check``.
@@ -371,46 +259,3 @@ class SearchIndex:
         """
         self.refresh()
         return verify.problems(self._snapshot)
-
-    def update(self, threads: Iterable[Thread], *, lock_timeout: float = LOCK_TIMEOUT,
-               on_thread: Callable[[Thread], None] | None = None) -> UpdateSummary:
-        """Add new threads and replace threads read again (matched by thread id).
-
-        Answers that disappeared from a re-read thread are removed. A thread read
-        again with the same content as in the index is not rewritten (it counts as
-        ``threads_unchanged``); when nothing changed, nothing is written. The update
-        is written as a new generation and published only when complete; searches in
-        other processes keep working meanwhile.
-
-        Raises:
-            IndexLockedError: another process kept the index locked for ``lock_timeout``.
-            IndexWriteError: the index could not be written; it is left as it was.
-        """
-        self.refresh()
-        unchanged = [0]
-        summary = update_generation(
-            self.path, self._changed(threads, unchanged), lock_timeout=lock_timeout, on_thread=on_thread,
-        )
-        self.refresh()
-        return attrs.evolve(summary, threads_unchanged=unchanged[0])
-
-    def _changed(self, threads: Iterable[Thread], unchanged: list[int]) -> Iterator[Thread]:
-        """The threads whose content differs from what the index holds; counts the others."""
-        seen: set[str] = set()
-        for thread in threads:
-            if thread.id not in seen:
-                seen.add(thread.id)
-                try:
-                    stored = self.thread(thread.id)
-                except ThreadNotFoundError:
-                    stored = None
-                if stored is not None and _content(stored) == _content(thread):
-                    unchanged[0] += 1
-                    continue
-            yield thread
-
-
-def _content(thread: Thread) -> tuple:
-    """What the index stores of a thread."""
-    return (thread.title, thread.body, thread.declared_answers, thread.source, thread.complete,
-            tuple((a.title, a.body, a.doctor, a.cut) for a in thread.answers))

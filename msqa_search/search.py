@@ -1,12 +1,12 @@
-"""Searching one snapshot: options, filters, facets, ranking, hits and highlights.
+"""Searching one snapshot: filters, facets, ranking, the corrected query, "more like this".
 
-The query plan (query.py) is scored into arrays (ranking.py), from which facets are
-counted over all matches (facets.py) and the page is ranked.
+The options are checked and gathered in search_options.py. The query plan (query.py)
+is scored into arrays (ranking.py), from which facets are counted over all matches
+(facets.py) and the page is ranked; hits.py builds the page's hits and highlights.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Sequence
@@ -15,50 +15,20 @@ import attrs
 import numpy as np
 
 from . import facets as facets_mod
-from . import index_stance, ranking
 from . import query as query_mod
-from .engine import documents
+from . import ranking
 from .engine.analysis import stemmed_analyzer
-from .engine.expert import cap_expansions, expand_patterns, highlight_plan, is_expert
-from .engine.highlight import highlights
+from .engine.expert import cap_expansions, is_expert
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
-from .errors import SearchOptionError
-from .facets import DEFAULT_FACETS, FACET_SIZE, FACETS
+from .facets import DEFAULT_FACETS, FACET_SIZE
+from .hits import consensus_of_hits, group, page_hits
 from .plan import Alternative, Concept, Plan
-from .ranking import SORTS
-from .results import Facet, Hit, Results
+from .results import Facet, Results
+from .search_options import Filters, Shape, check_options, filter_values
 from .suggestions import clearly_more, suggest
 
-__all__ = ["SIMILAR_WORDS", "Filters", "Shape", "highlights", "plan_query", "search", "similar", "telling_words"]
-
-def _check_options(limit, page, min_rating, sort, facets, min_reviews=None, snippets=3, snippet_chars=240,
-                   facet_size=FACET_SIZE) -> None:
-    def bad(message: str) -> SearchOptionError:
-        return SearchOptionError(message)
-
-    if not isinstance(limit, int) or limit < 1:
-        raise bad(f"limit must be a whole number of at least 1, not {limit!r}")
-    if not isinstance(page, int) or page < 1:
-        raise bad(f"page must be a whole number of at least 1, not {page!r}")
-    if min_rating is not None and (not isinstance(min_rating, (int, float)) or not 0 <= min_rating <= 5):
-        raise bad(f"min_rating must be a number from 0 to 5, not {min_rating!r}")
-    if sort not in SORTS:
-        raise bad(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    if min_reviews is not None and (not isinstance(min_reviews, int) or isinstance(min_reviews, bool) or min_reviews < 0):
-        raise bad(f"min_reviews must be a whole number of at least 0, not {min_reviews!r}")
-    if not isinstance(snippets, int) or isinstance(snippets, bool) or snippets < 0:
-        raise bad(f"snippets must be a whole number of at least 0, not {snippets!r}")
-    if not isinstance(snippet_chars, int) or isinstance(snippet_chars, bool) or snippet_chars < 20:
-        raise bad(f"snippet_chars must be a whole number of at least 20, not {snippet_chars!r}")
-    if facet_size is not None and (not isinstance(facet_size, int) or isinstance(facet_size, bool) or facet_size < 1):
-        raise bad(f"facet_size must be a whole number of at least 1, or None for all values, not {facet_size!r}")
-    unknown = [f for f in facets if f not in FACETS]
-    if unknown:
-        raise bad(f"unknown facet {unknown[0]!r}; facets are {', '.join(FACETS)}")
-
-
-# -- the search ----------------------------------------------------------------------
+__all__ = ["SIMILAR_WORDS", "plan_query", "search", "similar", "telling_words"]
 
 
 def search(
@@ -122,10 +92,10 @@ def search(
     """
     started = time.perf_counter()
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
-    _check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars, facet_size)
+    check_options(limit, page, min_rating, sort, facets, min_reviews, snippets, snippet_chars, facet_size)
     filters = Filters(
-        values={"specialty": _values(specialty), "city": _values(city), "doctor": _values(doctor),
-                "stance": _values(stance)},
+        values={"specialty": filter_values(specialty), "city": filter_values(city), "doctor": filter_values(doctor),
+                "stance": filter_values(stance)},
         min_rating=min_rating, min_reviews=min_reviews,
     )
     shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
@@ -170,41 +140,6 @@ def plan_query(snapshot: Snapshot, text: str, *, synonyms: bool = True, match: s
     return query_mod.plan(text, lexicon, snapshot, match=match)
 
 
-def _values(value) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    values = (value,) if isinstance(value, str) else tuple(value)
-    for v in values:
-        if not isinstance(v, str):
-            raise SearchOptionError(f"filter values must be strings, not {v!r}")
-    return values or None
-
-
-@attrs.frozen
-class Filters:
-    """The filters of one search: facet name -> values (any of them), and minimums."""
-
-    values: dict
-    min_rating: float | None = None
-    min_reviews: int | None = None
-    exclude: tuple[str, ...] = ()
-    """Answer ids never to return (the answer a "more like this" search starts from)."""
-
-
-@attrs.frozen
-class Shape:
-    """What a search returns besides its matches: page, order, facets, snippets."""
-
-    limit: int
-    page: int
-    sort: str
-    facets: tuple
-    group_by_thread: bool
-    snippets: int = 3
-    snippet_chars: int = 240
-    facet_size: int | None = FACET_SIZE
-
-
 def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) -> Results:
     limit, page, sort, facets, group_by_thread = shape.limit, shape.page, shape.sort, shape.facets, shape.group_by_thread
     with damage_guard(snapshot.root):
@@ -236,24 +171,12 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
         wanted = page * limit
         sizes: dict[int, int] = {}
         if group_by_thread:
-            ranked, sizes = _group(snapshot, ranking.rank(snapshot, scores, matched, None, sort))
+            ranked, sizes = group(snapshot, ranking.rank(snapshot, scores, matched, None, sort))
             total = len(ranked)
         else:
             ranked, total = ranking.rank(snapshot, scores, matched, wanted, sort), len(matched)
-        marked, phrases, patterns = plan.terms, plan.phrases, plan.patterns
-        if executed is not None:  # a capped pattern is highlighted as the terms searched
-            found_terms, found_phrases, patterns = highlight_plan(executed)
-            marked, phrases = frozenset(found_terms), frozenset(found_phrases)
-        terms = marked | expand_patterns(snapshot.searcher, tuple(patterns))
-        hits = tuple(
-            attrs.evolve(_hit(snapshot, int(d), float(scores[d]), phrases, terms, sizes.get(int(d), 1), shape,
-                              plan.unmarked),
-                         also=ranking.also(snapshot, unfolded, int(d)))
-            for d in ranked[(page - 1) * limit : wanted]
-        )
-        consensus = {
-            hit.thread_id: documents.stored_consensus(snapshot.root, snapshot.searcher, hit.thread_id) for hit in hits
-        } if group_by_thread else {}
+        hits = page_hits(snapshot, plan, executed, ranked[(page - 1) * limit : wanted], scores, unfolded, sizes, shape)
+        consensus = consensus_of_hits(snapshot, hits) if group_by_thread else {}
     filtered = tuple(name for name in ("specialty", "city", "doctor", "stance") if name in parts)
     return Results(query=query, total=total, folded=len(unfolded) - len(matched), hits=hits, facets=counts,
                    page=page, limit=limit,
@@ -278,7 +201,7 @@ def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequen
     """
     started = time.perf_counter()
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
-    _check_options(limit, 1, None, "relevance", facets)
+    check_options(limit, 1, None, "relevance", facets)
     words = telling_words(snapshot, f"{answer.title}\n{answer.body}")
     shape = Shape(limit, 1, "relevance", facets, False)
     filters = Filters(values={}, exclude=(answer.id,))
@@ -311,34 +234,3 @@ def telling_words(snapshot: Snapshot, text: str, top: int = SIMILAR_WORDS) -> li
         weighed.append((-tf * math.log(1 + total / df), word))
     weighed.sort()
     return [(word, typed[word]) for _, word in weighed[:top]]
-
-
-def _group(snapshot: Snapshot, ranked: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
-    """Each thread's first answer in ``ranked``, and how many of its answers matched."""
-    threads = snapshot.arrays["thread"][ranked]
-    _, first, sizes = np.unique(threads, return_index=True, return_counts=True)
-    keep = np.sort(first)
-    size_of = dict(zip(first.tolist(), sizes.tolist()))
-    return ranked[keep], {int(ranked[i]): size_of[i] for i in keep.tolist()}
-
-
-def _hit(snapshot: Snapshot, docnum: int, score: float, phrases: frozenset, terms: frozenset[str], thread_hits: int,
-         shape: Shape | None = None, unmarked: frozenset[str] = frozenset()) -> Hit:
-    fields = documents.stored(snapshot.root, snapshot.searcher, docnum)
-    thread = json.loads(fields["thread"])
-    return Hit(
-        answer_id=fields["answer_id"],
-        thread_id=fields["thread_id"],
-        thread_title=thread["title"],
-        position=fields["position"],
-        title=fields["title"],
-        body=fields["body"],
-        doctor=documents.doctor_of(fields),
-        score=round(float(score), 6),
-        highlights=highlights(fields["body"], terms, phrases,
-                              top=shape.snippets if shape else 3, size=shape.snippet_chars if shape else 240,
-                              unmarked=unmarked),
-        thread_hits=thread_hits,
-        cut=bool(fields.get("cut", False)),
-        stances=index_stance.loads(fields["stances"]),
-    )

@@ -34,7 +34,7 @@ __all__ = [
 
 POLAR_KINDS = {
     "for": 1, "against": -1, "normal+": 1, "normal-": -1,
-    "resolve+": 1, "resolve-": -1, "cause+": 1, "cause-": -1,
+    "resolve+": 1, "resolve-": -1, "cause+": 1, "cause-": -1, "reply": 1,
 }
 """Kinds that take a position, and its direction (+1 yes, -1 no)."""
 

@@ -20,9 +20,9 @@ import attrs
 from ..model import Answer, Stance
 from .cues import POLAR_KINDS, CueLexicon, load_cues
 from .read import SCOPES, Echo, Reading, negated, read_sentence
+from .concepts import concept_table
 from .targets import (
     clauses_by_treatment,
-    concept_table,
     question_targets,
     sentences_on_target,
     target_scope,
@@ -37,6 +37,8 @@ _LIMIT = re.compile(
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple)"
     r"(?:\s*(?:-|to)\s*\d+)?(?:\s+of)?\s*(?:hours?|days?|weeks?|months?|years?)\b"
 )
+# "within the first week": one week.
+_FIRST = re.compile(r"\b(?:the\s+)?first\s+(hour|day|week|month|year)\b")
 
 __all__ = [
     "BACKOFF",
@@ -63,21 +65,30 @@ class Claim:
     """Days, for "when can I...?" claims that name a time ("within a week")."""
 
 
+_CLAIM_KINDS = ("claim-resolve", "claim-normal", "claim-cause")
+_KIND_ORDER = ("resolve", "normal", "cause")
+
+
 @lru_cache(maxsize=4096)
 def read_claim(question: str) -> Claim:
     """Read a question or claim: what kind of claim it is, and which way it points."""
     cues = load_cues()
     words = tokens(question)
-    kind = "general"
-    for name in ("resolve", "normal", "cause"):
-        if cues.find(words, (f"claim-{name}",)):
-            kind = name
-            break
+    # All kinds' words compete, longest first ("back to normal" asks whether it will
+    # go away, not whether it is normal); a claim that asks both whether it is normal
+    # and whether it will go away is read as a "normal" one, whose cues include those
+    # of going away.
+    named = {m.cue.kind[len("claim-"):] for m in cues.find(words, _CLAIM_KINDS)}
+    kind = next((name for name in _KIND_ORDER if name in named), "general")
+    if {"normal", "resolve"} <= named:
+        kind = "normal"
     # A claim that says no ("the result is permanent") turns the labels round; a
     # question ("my dermatologist says I can't, who is right?") asks, it does not say.
     reading = None if "?" in question else read_sentence(question, cues, kind, None, None)
-    flip = reading is not None and reading.label == "against"
-    limit = _LIMIT.search(normalise(question))
+    # Only a clear no turns it round: a risk estimate in a claim ("the risk of
+    # pigment changes has passed") names what is asked about.
+    flip = reading is not None and reading.label == "against" and reading.tier >= 2
+    limit = _LIMIT.search(_FIRST.sub(r"1 \1", normalise(question)))
     threshold = durations(limit.group(0))[0] if limit else None
     return Claim(text=question, kind=kind, flip=flip, threshold=threshold)
 
@@ -141,8 +152,8 @@ def _vote(readings: list[tuple[int, Reading]]) -> Reading:
 
     Each reading weighs its tier cubed (a clear position outweighs several risk
     estimates), more in the first sentence and more as the last reading; a tie goes
-    to the last reading's label. Of the winning label, the evidence is the first of its
-    strongest readings: the answer's plainest statement of it.
+    to the last reading's label. Of the winning label's strongest readings, the
+    evidence is the answer's first sentence if it is one, else the last of them.
     """
     totals: dict[str, float] = {}
     for n, (i, reading) in enumerate(readings):
@@ -154,9 +165,12 @@ def _vote(readings: list[tuple[int, Reading]]) -> Reading:
         totals[reading.label] = totals.get(reading.label, 0.0) + weight
     last = readings[-1][1].label
     label = max(totals, key=lambda k: (totals[k], k == last))
-    mine = [r for _, r in readings if r.label == label]
-    top = max(r.tier for r in mine)
-    return next(r for r in mine if r.tier == top)
+    mine = [(i, r) for i, r in readings if r.label == label]
+    top = max(r.tier for _, r in mine)
+    strongest = [(i, r) for i, r in mine if r.tier == top]
+    # The answer's opening sentence when it is among them (doctors tend to answer
+    # first), else the last of them: the bottom line, not the caveat before it.
+    return strongest[0][1] if strongest[0][0] == 0 else strongest[-1][1]
 
 
 def answer_stance(answer: Answer | str, question: str, *, target: str | None = None) -> Stance:
@@ -182,7 +196,7 @@ def answer_stance(answer: Answer | str, question: str, *, target: str | None = N
     claim = read_claim(question)
     echo = _echo(target, question) if target else None
     cues = load_cues()
-    scope = target_scope(target, question)
+    scope = target_scope(target, question, treatment=claim.kind == "general")
     whole = sentences(body)
     # Read clause by clause where a sentence turns from one treatment to another; the
     # evidence is still the whole sentence, and a clause counts as its sentence's place.

@@ -15,6 +15,7 @@ from .text import durations_at, is_boundary, stem, tokens
 
 __all__ = [
     "AFTER_WORDS",
+    "REPLY_AT",
     "SCOPES",
     "SCOPE_WORDS",
     "Echo",
@@ -28,11 +29,14 @@ SCOPE_WORDS = 4
 
 # "neutral" phrases compete with the position cues for their words and take none.
 _KIND_CUES = {
-    "general": ("neutral", "for", "against"),
-    "normal": ("neutral", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
-    "resolve": ("neutral", "resolve-", "resolve+", "for", "against"),
-    "cause": ("neutral", "cause-", "cause+", "normal+", "for", "against"),
+    "general": ("neutral", "reply", "for", "against"),
+    "normal": ("neutral", "reply", "normal-", "normal+", "resolve-", "resolve+", "for", "against"),
+    "resolve": ("neutral", "reply", "resolve-", "resolve+", "for", "against"),
+    "cause": ("neutral", "reply", "cause-", "cause+", "normal+", "for", "against"),
 }
+REPLY_AT = 1
+"""A reply cue ("yes", "of course") answers only from the start of its sentence (at
+most this many words in): "the scar would, of course, look better" says no yes."""
 _MODIFIERS = (
     "condition-exception", "clearance", "depends", "condition", "urgent", "deferral",
     "boilerplate", "hedge",
@@ -41,6 +45,8 @@ SCOPES = ("pseudo", "purpose", "negation", "after", "terminator")
 AFTER_WORDS = 6
 """How many words a negation that follows its cue ("the risk ... is low") reaches back."""
 _CONTRASTS = frozenset({("but",), ("however",), ("yet",)})
+# Pronouns that open a main clause after an "if" clause written without its comma.
+_SUBJECTS = frozenset({"you", "we", "i", "they", "it", "there", "he", "she"})
 # "avoid it until / before you have seen your neurologist": the no waits on a clinician.
 _UNTIL = frozenset({"until", "before", "till"})
 
@@ -94,6 +100,8 @@ def read_sentence(
     hypothetical = [_clause(m, words) for m in found if m.cue.phrase[0] == "if"]
     positions: list[tuple[int, int, int]] = []  # (token index, direction, tier)
     for match in polar:
+        if match.cue.kind == "reply" and match.start > REPLY_AT:
+            continue
         if any(a <= match.start < b for a, b in hypothetical):
             continue  # "if it does not improve, ...": no claim is made there
         if _blocked(match.start, scopes, words, "purpose") or any(
@@ -133,6 +141,15 @@ def read_sentence(
         # "On occasion, keloids can develop and need treatment": a few patients' lot,
         # weaker than what the answer says of this one.
         positions = [(i, d, 1) for i, d, _ in positions]
+    if (
+        kind in ("normal", "resolve")
+        and {d for _, d, _ in positions} == {1, -1}
+        and "hedge" in modifiers
+        and (deferral or "urgent" in modifiers)
+    ):
+        # "It could be normal swelling, or it could be a seroma; have it checked":
+        # both, with no lean, and a look to tell them apart.
+        return Reading(label="conditional", tier=2, sentence=sentence, condition=condition)
     if positions:
         tier = max(t for _, _, t in positions)
         direction = [d for _, d, t in positions if t == tier][-1]
@@ -159,9 +176,12 @@ def read_sentence(
 
 
 def _clause(match: Match, words: list[str]) -> tuple[int, int]:
-    """The token span of an "if" clause: up to a comma, "then", or the sentence end."""
+    """The token span of an "if" clause: up to a comma, "then", the subject of the main
+    clause when no comma comes first ("if your MS is mild you can..."), or the end."""
     end = match.end
     while end < len(words) and not is_boundary(words[end]) and words[end] != "then":
+        if words[end] in _SUBJECTS and end - match.end >= 2:
+            break
         end += 1
     return match.start, end
 
