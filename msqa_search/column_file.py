@@ -27,8 +27,8 @@ What is checked when (every problem is an IndexDamagedError naming the file):
   min and max over that array;
 * on each string read: its offsets within its blob, and valid UTF-8.
 
-Values are in bounds by construction when written; ``write`` checks the offsets of
-the parts it copies from an older file.
+Values are in bounds by construction when written (column_writer.py), which checks
+the offsets of the parts it copies from an older file.
 """
 
 from __future__ import annotations
@@ -44,28 +44,32 @@ import attrs
 import numpy as np
 
 from . import store
-from .columns import ARRAYS, FORMAT, TABLES, Columns, facet_key
+from .columns import ARRAYS, FORMAT, TABLES
 from .errors import IndexDamagedError
 
-__all__ = ["BYTES_PER_DOCUMENT", "COLUMNS_FILE", "ColumnFile", "MAGIC", "Strings", "open_columns", "write_columns"]
+__all__ = [
+    "BYTES_PER_DOCUMENT", "COLUMNS_FILE", "HEADER", "HEADER_SIZE", "MAGIC", "SEGMENT", "ColumnFile", "Part",
+    "Strings", "open_columns", "padding", "sections",
+]
 
 COLUMNS_FILE = "columns.msqa-columns"
 MAGIC = b"MSQACOLS"
-_HEADER = struct.Struct("<8sIIQIIQ" + "QQ" * len(TABLES))
-_HEADER_SIZE = 128
-_SEGMENT = struct.Struct("<72sQ")
+HEADER = struct.Struct("<8sIIQIIQ" + "QQ" * len(TABLES))
+HEADER_SIZE = 128
+SEGMENT = struct.Struct("<72sQ")
 #: The file holds at least this many bytes per document (its int32 arrays and id offset).
 BYTES_PER_DOCUMENT = 4 * (len(ARRAYS) + 2) + 8
 _EXTRA = ("rank", "order")
 
 
-def _pad(n: int) -> int:
+def padding(n: int) -> int:
+    """The zero bytes after a section of ``n`` bytes, so that the next starts 8-aligned."""
     return -n % 8
 
 
-def _sections(documents: int, segments: int, id_bytes: int, tables) -> Iterator[tuple[str, str, int]]:
+def sections(documents: int, segments: int, id_bytes: int, tables) -> Iterator[tuple[str, str, int]]:
     """(name, dtype, count) of each section after the header, in file order."""
-    yield "segments", "u1", _SEGMENT.size * segments
+    yield "segments", "u1", SEGMENT.size * segments
     for name in (*ARRAYS, *_EXTRA):
         yield name, "<i4", documents
     yield "ids", "<u8", documents + 1
@@ -164,20 +168,15 @@ class _Checked(Mapping):
 
 
 @attrs.frozen(kw_only=True)
-class _Part:
+class Part:
     """Some documents' columns, ready to be joined with others."""
 
     tables: Mapping[str, Sequence[str]]
+    """Facet name -> display values, which the table arrays index."""
     arrays: Mapping[str, np.ndarray]
+    """Each name of columns.ARRAYS -> its int32 values."""
     ids: tuple[np.ndarray, bytes]
-
-
-def _part_of(columns: Columns) -> _Part:
-    encoded = [answer_id.encode("utf-8", "surrogatepass") for answer_id in columns.answer_ids]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    arrays = {name: np.frombuffer(columns.arrays[name], dtype=np.int32) for name in ARRAYS}
-    return _Part(tables=columns.tables, arrays=arrays, ids=(offsets, b"".join(encoded)))
+    """The answer ids: offsets (from 0, one more than the documents) into UTF-8 bytes."""
 
 
 @attrs.frozen(slots=False, eq=False)
@@ -237,9 +236,9 @@ class ColumnFile:
             return [f"the columns file {self.path} is damaged: the answer order is not sorted"]
         return []
 
-    def part(self, start: int, stop: int) -> _Part:
+    def part(self, start: int, stop: int) -> Part:
         """Documents ``start`` to ``stop``, to be joined into another file."""
-        return _Part(tables=self.tables, arrays={name: self.arrays[name][start:stop] for name in ARRAYS},
+        return Part(tables=self.tables, arrays={name: self.arrays[name][start:stop] for name in ARRAYS},
                      ids=self.answer_ids.span(start, stop))
 
 
@@ -252,24 +251,24 @@ def open_columns(path: Path) -> ColumnFile:
     """
     try:
         with os.fdopen(store.open_regular(path), "rb") as f:
-            raw = f.read(_HEADER_SIZE)
+            raw = f.read(HEADER_SIZE)
             length = os.fstat(f.fileno()).st_size
-            if len(raw) < _HEADER_SIZE or raw[:8] != MAGIC:
+            if len(raw) < HEADER_SIZE or raw[:8] != MAGIC:
                 raise _damaged(path, "not a columns file (bad header)")
-            magic, found, arrays, documents, segments, _, id_bytes, *table_sizes = _HEADER.unpack_from(raw)
+            magic, found, arrays, documents, segments, _, id_bytes, *table_sizes = HEADER.unpack_from(raw)
             if found != FORMAT:
                 raise _damaged(path, f"columns format {found}, this version reads {FORMAT}")
             tables = list(zip(table_sizes[::2], table_sizes[1::2]))
             if arrays != len(ARRAYS) or documents >= 2**31 or any(values > documents for values, _ in tables):
                 raise _damaged(path, "its header holds impossible counts")
-            places, at = {}, _HEADER_SIZE
-            for name, dtype, count in _sections(documents, segments, id_bytes, tables):
+            places, at = {}, HEADER_SIZE
+            for name, dtype, count in sections(documents, segments, id_bytes, tables):
                 places[name] = (at, dtype, count)
-                at += np.dtype(dtype).itemsize * count + _pad(np.dtype(dtype).itemsize * count)
+                at += np.dtype(dtype).itemsize * count + padding(np.dtype(dtype).itemsize * count)
             if length != at:
                 raise _damaged(path, f"{length} bytes where the header announces {at}"
                                f" ({'truncated' if length < at else 'trailing data'})")
-            listed = f.read(_SEGMENT.size * segments)
+            listed = f.read(SEGMENT.size * segments)
             data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     except IndexDamagedError:
         raise
@@ -278,7 +277,7 @@ def open_columns(path: Path) -> ColumnFile:
                                 path=path) from e
     segment_list = []
     for i in range(segments):
-        name, count = _SEGMENT.unpack_from(listed, i * _SEGMENT.size)
+        name, count = SEGMENT.unpack_from(listed, i * SEGMENT.size)
         try:
             segment_list.append((name.rstrip(b"\0").decode("ascii"), count))
         except UnicodeDecodeError:
@@ -302,78 +301,3 @@ def open_columns(path: Path) -> ColumnFile:
         arrays=_Checked(path, {name: views[name] for name in ARRAYS}, bounds),
         answer_ids=strings("ids", "id_blob"), extra=_Checked(path, {name: views[name] for name in _EXTRA}, bounds),
     )
-
-
-def write_columns(path: Path, parts: Sequence[Columns | _Part], segments: Sequence[tuple[str, int]]) -> None:
-    """Join ``parts`` (in document order) into one file at ``path``, re-numbering table
-    places and sorting the answer ids once (through a temporary file, then renamed).
-
-    Args:
-        path: The file to write.
-        parts: Built columns, or ``ColumnFile.part`` slices of an older file.
-        segments: Each segment's id and document count, adding up to the parts' documents.
-
-    Raises:
-        IndexDamagedError: a part copied from an older file is damaged.
-    """
-    parts = [p if isinstance(p, _Part) else _part_of(p) for p in parts]
-    documents = sum(len(p.ids[0]) - 1 for p in parts)
-    if sum(count for _, count in segments) != documents:
-        raise ValueError("the segments do not add up to the documents")
-    sections: dict[str, bytes | np.ndarray] = {"segments": b"".join(
-        _SEGMENT.pack(name.encode("ascii"), count) for name, count in segments)}
-    tables = {}
-    for name in TABLES:
-        known: dict[str, int] = {}
-        values: list[str] = []
-        codes = []
-        for part in parts:
-            remap = []
-            for value in part.tables[name]:
-                key = value if name == "thread" else facet_key(value)
-                if key not in known:
-                    known[key] = len(values)
-                    values.append(value)
-                remap.append(known[key])
-            codes.append(np.asarray(remap, dtype=np.int32)[part.arrays[name]])
-        sections[name] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-        tables[name] = values
-    for name in ARRAYS[len(TABLES):]:
-        sections[name] = np.concatenate([p.arrays[name] for p in parts]) if parts else np.zeros(0, np.int32)
-    id_offsets, id_blob = _join([p.ids for p in parts])
-    bounds = id_offsets.tolist()
-    keys = [id_blob[a:b] for a, b in zip(bounds, bounds[1:])]
-    # UTF-8 sorts as the code points do, so this is the order of the ids as strings.
-    order = np.array(sorted(range(documents), key=keys.__getitem__), dtype=np.int32)
-    rank = np.empty(documents, dtype=np.int32)
-    rank[order] = np.arange(documents, dtype=np.int32)
-    sections.update(rank=rank, order=order, ids=id_offsets, id_blob=id_blob)
-    sizes = []
-    for name in TABLES:
-        encoded = [value.encode("utf-8", "surrogatepass") for value in tables[name]]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-        sections[f"{name}:offsets"], sections[f"{name}:blob"] = offsets, b"".join(encoded)
-        sizes += [len(encoded), len(sections[f"{name}:blob"])]
-    header = _HEADER.pack(MAGIC, FORMAT, len(ARRAYS), documents, len(segments), 0, len(id_blob), *sizes)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(header.ljust(_HEADER_SIZE, b"\0"))
-            for name, dtype, _ in _sections(documents, len(segments), len(id_blob), zip(sizes[::2], sizes[1::2])):
-                data = sections[name]
-                data = data if isinstance(data, bytes) else np.ascontiguousarray(data, dtype=dtype).tobytes()
-                f.write(data + b"\0" * _pad(len(data)))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _join(spans: Sequence[tuple[np.ndarray, bytes]]) -> tuple[np.ndarray, bytes]:
-    """One list of strings' offsets and bytes from several."""
-    offsets, at = [np.zeros(1, dtype=np.int64)], 0
-    for part_offsets, data in spans:
-        offsets.append(part_offsets[1:] + at)
-        at += len(data)
-    return np.concatenate(offsets), b"".join(data for _, data in spans)

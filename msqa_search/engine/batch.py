@@ -14,7 +14,8 @@ from whoosh.reading import SegmentReader
 
 from .. import columns as cols
 from .. import index_stance, store
-from ..column_file import COLUMNS_FILE, open_columns, write_columns
+from ..column_file import COLUMNS_FILE, open_columns
+from ..column_writer import write_columns
 from ..lexicon.known_words import write_known_words
 from ..lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary
 from ..model import Doctor, Thread, from_dict

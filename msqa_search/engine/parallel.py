@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
-from ..column_file import write_columns
+from ..column_writer import write_columns
 from ..errors import MsqaError
 from ..model import Thread
 from . import compat
