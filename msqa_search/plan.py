@@ -116,8 +116,10 @@ class Alternative:
 
     @property
     def counts(self) -> bool:
-        """False for a part of a phrase: an answer holding only the part scores below
-        every answer holding the phrase (ranking.PART_CAP), and it is not highlighted."""
+        """False for a part of a phrase: an answer holding only the part matches when
+        the part is specific to the phrase in the index (ranking.PART_SHARE), and then
+        scores below every answer holding the phrase (ranking.PART_CAP); it is not
+        highlighted."""
         return self.source != "part"
     word: str = ""
     """The word as it stands in the index, for a typo variant."""
@@ -195,7 +197,8 @@ def describe(plan: Plan) -> str:
         if concept.patterns:
             lines.append(f"  {concept.label:<28} pattern: the index's terms it matches, when searched")
         for alt in concept.alternatives:
-            what = alt.source if alt.source != "typo" else f"typo: {alt.word}"
+            what = {"typo": f"typo: {alt.word}", "part": "part: alone only where specific to the phrase"}.get(
+                alt.source, alt.source)
             lines.append(f"  {' '.join(alt.stems):<28} weight {alt.boost:.3f}  ({what})")
     for word in plan.excluded:
         lines.append(f"excluded: {word}")

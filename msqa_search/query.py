@@ -32,9 +32,9 @@ from .engine.expert import (
 )
 from .engine.schema import TEXT_FIELDS
 from .errors import QuerySyntaxError
-from .lexicon.spelling import MIN_LENGTH, edit_distance, max_typos
 from .lexicon.synonym_cache import derived_synonyms
 from .lexicon.synonyms import PhraseTable
+from .lexicon.typo_variants import typo_variants
 from .plan import (
     Alternative,
     Concept,
@@ -213,31 +213,6 @@ def _nothing_to_search(text: str) -> QuerySyntaxError:
     )
 
 
-def _typo_variants(stats: TermStats, speller: KnownWords, word: str) -> list[str]:
-    """Words of the index that ``word`` may be a misspelling of, or that misspell it.
-
-    A known word (listed, or frequent in the index) is not taken for a typo, so "side"
-    is never searched as "site": it gets only the index's misspellings of it (unknown
-    words with no nearer correction: "spasticty" for "spasticity") and its other forms
-    (_word_form: "amnesic" for "amnesia"). An unknown word ("liposuciton") is matched
-    to its known neighbours first, then to the corpus words more frequent than itself
-    ("aphthous" for "apthous"). The word must be long enough to carry a typo.
-    """
-    if max_typos(word) <= 0 or not word.isalpha():
-        return []
-    lowered = word.lower()
-    variants = [v for v in stats.typo_variants(word) if len(v) >= MIN_LENGTH and v.isalpha()]
-    if speller.is_known(word):
-        return [v for v in variants if _word_form(lowered, v)
-                or (not speller.is_known(v) and speller.suggest(v) in (None, lowered))]
-    typed_df = speller.df(lowered)
-    found = [v for v in variants if speller.is_known(v) or speller.df(v) > typed_df]
-    order = {v: i for i, v in enumerate(found)}  # nearest first, from typo_variants
-    distance = {v: edit_distance(lowered, v, max_typos(word)) for v in found}
-    return sorted(found, key=lambda v: (not speller.is_known(v), distance[v], not speller.is_listed(v),
-                                        -speller.df(v), order[v]))
-
-
 def _new_stems(variants: list[str], typed: tuple[str, ...]) -> list[str]:
     """The variants whose stem is neither typed nor an earlier variant's ("spasms" adds
     nothing to "spasm")."""
@@ -247,16 +222,6 @@ def _new_stems(variants: list[str], typed: tuple[str, ...]) -> list[str]:
             seen.add(stem(v))
             found.append(v)
     return found
-
-
-def _word_form(a: str, b: str) -> bool:
-    """Two forms of one word: a shared start of five letters or more, and at most two
-    letters after it on each side ("amnesia" and "amnesic", "colour" and "colours"; not
-    "laser" and "layer")."""
-    shared = 0
-    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
-        shared += 1
-    return shared >= 5 and max(len(a), len(b)) - shared <= 2
 
 
 def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tuple[Concept, ...]:
@@ -284,13 +249,15 @@ def _plain_concepts(text: str, lexicon: Lexicon, stats: TermStats, weigh) -> tup
         alternatives = [Alternative(typed, 1.0)]
         alternatives += [Alternative(p, weigh(typed, p, SYNONYM_BOOST), "synonym") for p in phrases]
         if len(typed) > 1:
-            # "multiple sclerosis": one word of the phrase alone still counts a little.
-            have = {a.stems for a in alternatives}
+            # "multiple sclerosis": a word of the phrase alone counts a little where it is
+            # specific to the phrase ("sclerosis"; not "multiple": ranking.PART_SHARE),
+            # and never a word that carries no topic ("under" of "under eyes").
+            have = {a.stems for a in alternatives} | {(w,) for w in _function_stems(lexicon.function_words)}
             alternatives += [Alternative((w,), weigh(typed, (w,), PART_BOOST), "part") for w in typed if (w,) not in have]
         elif lexicon.speller is not None:
             alternatives += [
                 Alternative((stem(v),), weigh(typed, (stem(v),), TYPO_BOOST), "typo", v)
-                for v in _new_stems(_typo_variants(stats, lexicon.speller, words[first].raw), typed)[:MAX_TYPOS]
+                for v in _new_stems(typo_variants(stats, lexicon.speller, words[first].raw), typed)[:MAX_TYPOS]
             ]
         concepts.append(Concept(label, alternatives))
     return tuple(concepts)

@@ -22,12 +22,12 @@ from .engine.schema import TEXT_FIELDS
 from .engine.snapshot import Snapshot
 from .plan import KEEP_BEST, Plan
 
-__all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "PART_CAP", "SHORT_POWER", "SORTS",
+__all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "PART_CAP", "PART_SHARE", "SHORT_POWER", "SORTS",
            "UNTOPICAL_WEIGHT", "also", "concept_scores", "fold", "fragment_prior", "rank", "score"]
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
-BM25 = {"B": 1.0, "K1": 1.5}
+BM25 = {"B": 1.0, "K1": 2.0}
 COORDINATION = 0.25
 #: The fragment prior: an answer body of fewer than FULL_WORDS indexed words scores
 #: (words / FULL_WORDS) ** SHORT_POWER of its score; one the page copy cuts off counts
@@ -41,8 +41,12 @@ SHORT_POWER = 0.5
 #: The weight of a word that carries no topic beside its BM25 score (its idf says how
 #: much it discriminates).
 UNTOPICAL_WEIGHT = 0.5
-#: An answer holding only a part of a phrase scores at most this share of the lowest
-#: score of the answers holding the whole phrase.
+#: An answer holding only a part of a known phrase matches when the part is specific to
+#: the phrase: at least PART_SHARE of the answers holding the part hold the phrase or one
+#: of its synonyms (otherwise a patient typing "multiple sclerosis" gets the answers
+#: offering "multiple choices", and "chin augmentation" the breast augmentation ones).
+#: It then scores at most PART_CAP of the lowest score of the answers holding the phrase.
+PART_SHARE = 0.25
 PART_CAP = 0.9
 SORTS = ("relevance", "rating", "reviews")
 #: Scored words kept per generation before the memo starts afresh.
@@ -60,6 +64,10 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
     score 0.
     """
     vec = snapshot.postings
+    # An expert query's matches first: its phrases read their words' postings with the
+    # positions, in the pass that memoises the arrays the scoring below reads.
+    matched = None if plan.query is None else matching_docs(snapshot.searcher, plan.query if query is None else query,
+                                                            vec)
     concepts, fields, counted = [], [], []
     for concept in plan.concepts:
         if concept.patterns:
@@ -98,7 +106,6 @@ def score(snapshot: Snapshot, plan: Plan, query=None) -> tuple[np.ndarray, np.nd
                 keep[:] = True  # all of them are among the best
             matched = matched[keep]
         return scores, matched
-    matched = matching_docs(snapshot.searcher, plan.query if query is None else query)
     return scores, matched[vec.live[matched]]
 
 
@@ -152,11 +159,12 @@ def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: flo
     Args:
         concepts: for each concept, its alternatives as (stems, boost) or (stems,
             boost, counts); a concept scores as its best alternative. An alternative
-            that does not count (a part of a phrase) scores below every answer
+            that does not count (a part of a phrase) matches alone only where it is
+            specific to the phrase (PART_SHARE), and scores below every answer
             holding one that does (PART_CAP). A word scores by BM25F over the text
             fields; a phrase as the sum of its words, in the answers that hold them all
-            (near each other or not: exact adjacency would need every position decoded
-            in Python).
+            (near each other or not: an expert query's phrases are matched exactly, by
+            engine/positions.py, and scored as here).
         all_fields: the text fields.
         fields: for each concept, the fields it is scored in (None or missing: all).
         counted: for each concept, whether it counts in ``coverage`` (missing: yes);
@@ -170,29 +178,49 @@ def concept_scores(vec: Postings, concepts, all_fields: dict[str, float], B: flo
     for n, concept in enumerate(concepts):
         scored_in = tuple(fields[n] if n < len(fields) and fields[n] else all_fields)
         best = np.zeros(vec.size, dtype=np.float64)
-        part = np.zeros(vec.size, dtype=np.float64)
+        parts = []
         for stems, boost, *counts in concept:
             ids, scores = _word_scores(vec, stems[0], scored_in, B, K1)
             for word in stems[1:]:
                 more_ids, more_scores = _word_scores(vec, word, scored_in, B, K1)
                 both, here, there = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
                 ids, scores = both, scores[here] + more_scores[there]
-            if len(ids):
-                into = best if not counts or counts[0] else part
-                into[ids] = np.maximum(into[ids], scores * boost)
-        if part.any():
-            # A part of a phrase ("multiple" of "multiple sclerosis") never scores an
-            # answer up to the answers holding the phrase (or a synonym of it).
-            held = best[best > 0]
-            if len(held):
-                np.minimum(part, PART_CAP * held.min(), out=part)
-            best = np.maximum(best, part)
+            if not len(ids):
+                continue
+            if counts and not counts[0]:
+                parts.append((ids, scores * boost))
+            else:
+                best[ids] = np.maximum(best[ids], scores * boost)
+        if parts:
+            best = _with_parts(best, parts)
         total += best
         if n >= len(counted) or counted[n]:
             coverage += best > 0
     total[~vec.live] = 0.0
     coverage[~vec.live] = 0
     return total, coverage
+
+
+def _with_parts(best: np.ndarray, parts) -> np.ndarray:
+    """``best`` (the scores of a phrase and its synonyms) with the answers that hold only
+    a part of the phrase, as ``parts`` (ids and scores of each part).
+
+    A part that is specific to the phrase in this index (PART_SHARE of the answers
+    holding it hold the phrase or a synonym: "sclerosis" of "multiple sclerosis", "chin"
+    of "chin augmentation", whose synonym "chin implant" holds it) scores below every
+    answer holding the phrase (PART_CAP). One that is not ("multiple", "augmentation",
+    the "show" of "scleral show") matches nothing alone; nor does any part where no
+    answer holds the phrase, since then nothing says which part carries its topic.
+    """
+    holds = best > 0
+    if not holds.any():
+        return best
+    cap = PART_CAP * best[holds].min()
+    part = np.zeros(len(best), dtype=np.float64)
+    for ids, scores in parts:
+        if holds[ids].mean() >= PART_SHARE:
+            part[ids] = np.maximum(part[ids], np.minimum(scores, cap))
+    return np.maximum(best, part)
 
 
 def _word_scores(vec: Postings, word: str, fields: tuple[str, ...], B: float, K1: float):

@@ -151,34 +151,85 @@ class TestMinimumShouldMatch:
 
 
 class TestPhraseParts:
-    def test_phrase_answers_rank_above_answers_with_one_of_its_words(self, build, make_thread):
-        """'multiple sclerosis': every answer about it ranks above the 'multiple
-        choices' answers, however often they repeat 'multiple'."""
-        phrase = [
-            "With multiple sclerosis, a neurologist should approve the treatment first, and the"
-            " dose may be lower than usual; discuss your medications and your history.",
-            "Patients with multiple sclerosis have been treated safely in my practice.",
-        ]
-        choices = [
-            "There are multiple choices: multiple fillers, multiple doses, multiple visits.",
-            "Multiple options exist, multiple times over; multiple products are multiple good choices.",
-        ]
-        index = build([make_thread("t-ms", *phrase), make_thread("t-multi", *choices)])
-        hits = index.search("multiple sclerosis").hits
-        assert {"t-ms"} == {hit.thread_id for hit in hits[:2]}
-        for hit in hits[2:]:
-            assert hit.score < min(h.score for h in hits[:2])
+    """A part of a known phrase matches alone only where it is specific to the phrase:
+    at least ranking.PART_SHARE of the answers holding it hold the phrase (or a synonym);
+    it then ranks below every answer holding the phrase."""
 
-    def test_chin_augmentation_before_breast_augmentation(self, build, make_thread):
-        chin = ["A chin augmentation with an implant balances the profile."]
+    MS = [
+        "With multiple sclerosis, a neurologist should approve the treatment first, and the"
+        " dose may be lower than usual; discuss your medications and your history.",
+        "Patients with multiple sclerosis have been treated safely in my practice.",
+    ]
+    CHOICES = [
+        "There are multiple choices: multiple fillers, multiple doses, multiple visits.",
+        "Multiple options exist, multiple times over; multiple products are multiple good choices.",
+        "Multiple treatments are needed for the best result.",
+        "I see multiple patients a week with this concern.",
+        "Multiple studies show the results last about a year.",
+        "Multiple sessions of laser work better than one.",
+        "Ask multiple surgeons before you choose one.",
+        "Take photos from multiple angles before the visit.",
+    ]
+
+    def test_a_part_that_is_not_specific_matches_nothing_alone(self, build, make_thread):
+        """'multiple sclerosis' does not find the answers that say only 'multiple ...'
+        (two of the ten answers holding 'multiple' hold the phrase, short of PART_SHARE)."""
+        index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES)])
+        results = index.search("multiple sclerosis")
+        assert {"t-ms#1", "t-ms#2"} == {hit.answer_id for hit in results.hits}
+        assert 2 == results.total
+
+    def test_a_specific_part_matches_below_the_phrase(self, build, make_thread):
+        """An answer saying only 'sclerosis' (most answers holding it hold the phrase)
+        matches, and ranks below every answer holding 'multiple sclerosis'."""
+        other = ["Sclerosis of the tissue is what we call its hardening, and it is rare here."]
+        index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES),
+                       make_thread("t-other", *other)])
+        hits = index.search("multiple sclerosis").hits
+        assert ["t-ms", "t-ms", "t-other"] == [hit.thread_id for hit in hits]
+        assert hits[2].score < min(h.score for h in hits[:2])
+
+    def test_no_part_matches_where_no_answer_holds_the_phrase(self, build, make_thread):
+        """With no answer about multiple sclerosis (or MS), 'multiple sclerosis' matches
+        nothing rather than the answers offering multiple choices."""
+        index = build([make_thread("t-multi", *self.CHOICES)])
+        assert 0 == index.search("multiple sclerosis").total
+
+    def test_a_part_still_counts_in_a_longer_query(self, build, make_thread):
+        """'multiple' answers still match the query's other words: the part adds nothing."""
+        index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES)])
+        results = index.search("multiple sclerosis treatments", match="any")
+        assert "t-multi#3" in {hit.answer_id for hit in results.hits}
+        assert {"t-ms"} == {hit.thread_id for hit in results.hits[:2]}
+
+    def test_chin_augmentation_finds_no_breast_augmentation(self, build, make_thread):
+        """'chin augmentation' finds the chin answers (its synonym 'chin implant' holds
+        'chin', so 'chin' is specific) and none that holds only 'augmentation' (one of the
+        five answers holding it holds the phrase)."""
+        chin = ["A chin augmentation with an implant balances the profile.",
+                "A chin implant is placed through a small incision under the chin."]
+        filler = ["Filler in the chin can add projection for a year or so."]
         breast = [
             "Breast augmentation: augmentation size, augmentation shape, augmentation cost.",
             "Augmentation of the breast with augmentation implants; augmentation recovery.",
+            "After a breast augmentation, rest for a week.",
+            "Your augmentation will settle over three months.",
         ]
-        index = build([make_thread("t-chin", *chin), make_thread("t-breast", *breast)])
+        index = build([make_thread("t-chin", *chin), make_thread("t-filler", *filler),
+                       make_thread("t-breast", *breast)])
         hits = index.search("chin augmentation").hits
-        assert "t-chin" == hits[0].thread_id
-        assert all(hit.score < hits[0].score for hit in hits[1:])
+        assert ["t-chin", "t-chin", "t-filler"] == [hit.thread_id for hit in hits]
+        assert hits[2].score < min(h.score for h in hits[:2])
+
+    def test_a_word_without_topic_is_no_part(self):
+        """'under' of 'under eyes' (a function word) is never searched alone; 'eye' is."""
+        (concept,) = [c for c in plan("swelling under eyes").concepts if c.label == "under eyes"]
+        assert [("eye",)] == [a.stems for a in concept.alternatives if a.source == "part"]
+
+    def test_the_plan_says_when_a_part_matches(self):
+        """--explain says a part matches alone only where it is specific to the phrase."""
+        text = str(plan("multiple sclerosis"))
+        assert "multipl                      weight 0.400  (part: alone only where specific to the phrase)" in text
 
     def test_a_part_alone_is_not_highlighted(self, build, make_thread):
         index = build([make_thread("t", "Multiple sclerosis is not a reason to refuse; multiple visits help.")])

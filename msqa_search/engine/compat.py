@@ -142,7 +142,7 @@ def patch_length_reader() -> None:
 # -- postings ------------------------------------------------------------------------
 
 
-def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def term_postings(reader, field: str, text: str, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """All (id, weight) pairs of one segment's posting list, block by block.
 
     Whoosh's public matcher yields one posting per Python call (about 30 microseconds a
@@ -150,6 +150,11 @@ def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray
     (``_data``, ``_blocklength``, ``_byteids``, ``_next_block``) gives whole arrays. The
     matcher itself comes from the reader's private term table (``_terms``,
     ``_text_to_bytes``), without a scorer.
+
+    With ``values``, each posting's encoded value is appended to it in the same pass:
+    phrase matching decodes the positions of many postings at once (engine/positions.py),
+    where Whoosh's span matchers decode them one posting at a time. (A format of
+    variable-size values, as positions are, keeps them in a block as a tuple of bytes.)
     """
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
     if (field, text) not in reader:
@@ -162,6 +167,8 @@ def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray
             if matcher._data is None:
                 matcher._read_data()
             raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+            if values is not None:
+                values.extend(matcher._data[2])
             count = matcher._blocklength
             block = np.asarray(raw_ids, dtype=np.int64)
             ids.append(block if matcher._byteids else np.cumsum(block))
@@ -176,6 +183,8 @@ def term_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray
         pairs = []
         while matcher.is_active():
             pairs.append((matcher.id(), matcher.weight()))
+            if values is not None:
+                values.append(matcher.value())
             matcher.next()
         if pairs:
             ids.append(np.array([p[0] for p in pairs], dtype=np.int64))

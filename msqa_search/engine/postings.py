@@ -65,14 +65,16 @@ class Postings:
             self._lengths[field] = found
         return found
 
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Global document numbers and weights of a term's postings (memoised)."""
+    def postings(self, field: str, text: str, values: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and weights of a term's postings (memoised). With
+        ``values``, each posting's encoded value (its positions) is appended to it, in
+        the same order: the postings are then read again even when memoised."""
         key = (field, text)
         found = self._postings.get(key)
-        if found is None:
+        if found is None or values is not None:
             ids, weights = [], []
             for sub, offset in self.parts:
-                part_ids, part_weights = compat.term_postings(sub.reader(), field, text)
+                part_ids, part_weights = compat.term_postings(sub.reader(), field, text, values)
                 if len(part_ids):
                     ids.append(part_ids + offset)
                     weights.append(part_weights)
