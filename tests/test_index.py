@@ -236,9 +236,9 @@ class TestOpenIndex:
             open_index(index_copy)
         assert (
             f"the index at {index_copy} was written with schema version 1; this version of"
-            f" msqa_search reads version 4. {hint(index_copy)}",
+            f" msqa_search reads version {SCHEMA_VERSION}. {hint(index_copy)}",
             1,
-            4,
+            SCHEMA_VERSION,
             str(index_copy),
         ) == (str(info.value), info.value.found, info.value.expected, info.value.path)
 

@@ -10,7 +10,10 @@ from msqa_search.errors import DataFileError, MsqaError
 from msqa_search.engine.analysis import text_analyzer
 from msqa_search.engine.analysis import stem
 from msqa_search.lexicon.stem_exceptions import (
+    kept_whole,
+    load_kept_words,
     load_stem_exceptions,
+    parse_kept_words,
     parse_stem_exceptions,
     stem_exception,
 )
@@ -57,6 +60,31 @@ APART = [
     ("tear", "torn"),
     ("breast", "breastfeeding"),
     ("red", "reddish"),
+    # The stemmer alone cuts each first word into the second's stem.
+    ("organic", "organ"),
+    ("organically", "organism"),
+    ("organism", "organization"),
+    ("organ", "organized"),
+    ("experiment", "experience"),
+    ("als", "al"),
+    ("hardly", "hard"),
+    ("medical", "medication"),
+    ("added", "ad"),
+    ("hepatitis", "hepatic"),
+    ("pancreatitis", "pancreatic"),
+    ("sinusitis", "sinus"),
+    ("prostatitis", "prostate"),
+    ("appendicitis", "append"),
+]
+
+# Families whose word is kept whole.
+KEPT_FAMILIES = [
+    ("organic", "organically", "organics"),
+    ("medical", "medically"),
+    ("organism", "organisms"),
+    ("organization", "organizations", "organized", "organising"),
+    ("experiment", "experiments", "experimental"),
+    ("add", "added", "adding", "adds"),
 ]
 
 
@@ -77,6 +105,12 @@ class TestParse:
     def test_head_on_its_own_left_is_ignored(self):
         """Writing the right-hand word on the left too is harmless."""
         assert {"swollen": "swell"} == dict(parse_stem_exceptions("swell swollen -> swell"))
+
+    def test_kept_words(self):
+        """Words after '=' are kept whole; they may head a family, and the families still parse."""
+        text = "= organic als\norganically -> organic\nbled -> bleed\n"
+        assert frozenset({"organic", "als"}) == parse_kept_words(text)
+        assert {"organically": "organic", "bled": "bleed"} == dict(parse_stem_exceptions(text))
 
     def test_read_only(self):
         """The mapping cannot be changed by a caller."""
@@ -99,6 +133,14 @@ class TestParse:
                 "bled -> bleed\nbleed -> blood",
                 "f:2: 'bleed' is the right-hand word of line 1: a family has one word on the"
                 " right, and that word is never on a left side",
+            ),
+            ("=", "f:1: '' is not a word of lowercase letters a-z; write: = word word ..."),
+            ("= Als", "f:1: 'Als' is not a word of lowercase letters a-z; write: = word word ..."),
+            ("= als\n= als", "f:2: 'als' is already listed on line 1"),
+            ("bled -> bleed\n= bled", "f:2: 'bled' is already listed on line 1"),
+            (
+                "= organic\norganic organics -> organ",
+                "f:2: 'organic' is kept whole on line 1: a kept word is its own term, never on a left side",
             ),
             (
                 "bleed -> blood\nbled -> bleed",
@@ -128,8 +170,28 @@ class TestShipped:
     def test_every_entry_is_a_real_split(self):
         """Each listed word is one the stemmer alone stems apart from its family's word."""
         table = load_stem_exceptions()
-        joined = sorted(w for w, head in table.items() if porter2(w) == porter2(head))
+        joined = sorted(w for w, head in table.items() if porter2(w) == porter2(head) and not kept_whole(head))
         assert [] == joined
+
+    def test_every_kept_word_is_cut(self):
+        """Each word kept whole is one the stemmer alone would change."""
+        assert [] == sorted(w for w in load_kept_words() if porter2(w) == w)
+
+    @pytest.mark.parametrize("word", ["hepatitis", "sinusitis", "conjunctivitis", "organic", "als"])
+    def test_kept_word_is_its_term(self, word):
+        """A kept word (listed, or an "-itis" inflammation) is its own term."""
+        assert kept_whole(word)
+        assert word == term(word) == stem(word)
+
+    @pytest.mark.parametrize("word", ["itis", "organ", "hepatic", "sinus"])
+    def test_other_words_are_stemmed(self, word):
+        """Only listed words and inflammations are kept whole."""
+        assert not kept_whole(word)
+
+    @pytest.mark.parametrize("family", KEPT_FAMILIES, ids=lambda f: f[0])
+    def test_kept_family_meets(self, family):
+        """A family that takes a kept word gives that word's term."""
+        assert {stem(family[0])} == {term(w) for w in family} == {stem(w) for w in family}
 
     @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f[0])
     def test_family_meets(self, family):
@@ -152,6 +214,8 @@ def index(tmp_path_factory, make_thread):
         "The lip stays swollen for a few days.",
         "A droopy lid settles as the product wears off.",
         "Nothing here is about that.",
+        "The organ is examined, and hepatic function tested.",
+        "Hepatitis was ruled out by an organic chemistry lab.",
     )
     with build_index([thread], tmp_path_factory.mktemp("stems") / "index") as index:
         yield index
@@ -165,5 +229,12 @@ class TestSearch:
     )
     def test_other_form_finds_answer(self, index, query, answer):
         """A query in one form of a word finds the answer written in another."""
+        results = index.search(query, synonyms=False)
+        assert [answer] == [hit.answer_id for hit in results.hits]
+
+    @pytest.mark.parametrize(("query", "answer"), [("hepatitis", "t#6"), ("organically", "t#6"), ("hepatic", "t#5"),
+                                                   ("organ", "t#5")])
+    def test_kept_word_finds_only_itself(self, index, query, answer):
+        """An inflammation does not find its organ's adjective, nor "organic" an organ."""
         results = index.search(query, synonyms=False)
         assert [answer] == [hit.answer_id for hit in results.hits]

@@ -8,7 +8,7 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, Token
 from whoosh.lang.porter2 import stem as porter_stem
 
-from ..lexicon.stem_exceptions import stem_exception
+from ..lexicon.stem_exceptions import kept_whole, stem_exception
 
 __all__ = [
     "NEGATIONS",
@@ -88,7 +88,7 @@ class TextAnalyzer(Analyzer):
             if stemming:
                 term = stems.get(word)
                 if term is None:
-                    term = stems[word] = porter_stem(stem_exception(word) or word)
+                    term = stems[word] = stem(word)
             else:
                 term = word
             out.append((term, m.start(), m.end(), stopped))
@@ -146,5 +146,7 @@ def stemmed_analyzer() -> TextAnalyzer:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter2 stem of one lowercased word."""
-    return porter_stem(stem_exception(word) or word)
+    """The Porter2 stem of one lowercased word, or of the word whose stem it takes
+    (lexicon.stem_exceptions); a word kept whole is its own stem."""
+    head = stem_exception(word) or word
+    return head if kept_whole(head) else porter_stem(head)

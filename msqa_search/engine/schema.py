@@ -37,7 +37,10 @@ __all__ = [
 #: the stemmer splits (breastfed, breastfeeding) share a stem.
 #: 4: the columns hold the cut flag and the duplicate key, and a title weighs 4 (tuned
 #: on the NFCorpus dev split).
-SCHEMA_VERSION = 4
+#: 5: words the stemmer cuts into an unrelated word's stem are kept whole ("organic",
+#: "hepatitis"; lexicon.stem_exceptions).
+#: 6: one memory-mapped columns file per generation, with the answer rank (column_file.py).
+SCHEMA_VERSION = 6
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
 MAX_REVIEWS = 2**31 - 1
