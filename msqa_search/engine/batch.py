@@ -17,7 +17,8 @@ from .. import index_stance, store
 from ..column_file import COLUMNS_FILE, open_columns
 from ..column_writer import write_columns
 from ..lexicon.known_words import write_known_words
-from ..lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary
+from ..lexicon.typo_table import Vocabulary
+from ..lexicon.vocabulary_file import vocabulary_path, write_vocabulary
 from ..model import Doctor, Thread, from_dict
 from . import check, compat
 from .schema import SCHEMA_VERSION, column_row, document, safe_thread
