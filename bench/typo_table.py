@@ -27,7 +27,8 @@ from pathlib import Path
 
 from bench.generate import corpus_folders, ensure_corpus, parse_size
 from msqa_search.lexicon.spelling import fuzzy_variants, max_typos
-from msqa_search.lexicon.typo_table import SUFFIX, Vocabulary, write_vocabulary
+from msqa_search.lexicon.typo_table import Vocabulary
+from msqa_search.lexicon.vocabulary_file import SUFFIX, write_vocabulary
 
 _WORD = re.compile(r"\w+")
 

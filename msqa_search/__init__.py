@@ -29,14 +29,18 @@ from .errors import (
 )
 from .model import Answer, AnswerStance, Consensus, Doctor, Problem, Stance, Thread, from_dict, to_dict
 from .results import Facet, FacetValue, Hit, IndexStats, IndexSummary, Results, ThreadAnswer, UpdateSummary
-from .parse import find_thread_files, format_thread, parse_thread, read_thread, read_threads
 
 __version__ = "0.1.0"
 
-# The index and search modules import whoosh, which costs about 0.1 s, and the stance
-# modules load the synonym and cue lexicons; load them on first use so that parsing alone
-# stays quick.
+# The index and search modules import whoosh, which costs about 0.1 s, the stance
+# modules load the synonym and cue lexicons, and the parser is not needed to search;
+# load them on first use so that parsing alone, or a search alone, stays quick.
 _LAZY = {
+    "find_thread_files": "parse",
+    "format_thread": "parse",
+    "parse_thread": "parse",
+    "read_thread": "parse",
+    "read_threads": "parse",
     "answer_stance": "stance.judge",
     "question_targets": "stance.targets",
     "thread_consensus": "stance.consensus",
@@ -48,6 +52,7 @@ _LAZY = {
 }
 
 if _TYPE_CHECKING:  # pragma: no cover
+    from .parse import find_thread_files, format_thread, parse_thread, read_thread, read_threads
     from .index import SearchIndex, build_index, open_index
     from .indexing import index_threads
     from .samples import sample_paths

@@ -1,7 +1,7 @@
-"""Per-answer value arrays, written beside each index segment, for fast facets and sorts.
+"""Per-answer value arrays, built beside each index segment, for fast facets and sorts.
 
 Counting facets by walking postings in Python, or rebuilding a filter's document set on
-every query, is what makes plain Whoosh slow. Instead, each segment gets a small file
+every query, is what makes plain Whoosh slow. Instead, each segment gets arrays
 holding, for every document number, the index of its specialty, city, doctor, rating
 band and thread in a table, plus its rating, review count, position, stance labels
 (a bit per label, index_stance.py), whether the page copy cuts it, and the hash of its
@@ -9,22 +9,17 @@ normalised body and doctor (``duplicate_key``: identical answers are shown once)
 ``numpy.bincount`` over the matching document numbers, and filters cached boolean arrays
 (facets.py, ranking.py).
 
-File layout: one line of JSON (the tables and the arrays' lengths), then the arrays as
-raw little-endian 32-bit integers in the order of ``ARRAYS``.
+A generation's columns are joined into one memory-mapped file when it is published
+(column_file.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import stat
-import sys
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 import attrs
 
@@ -36,16 +31,14 @@ __all__ = [
     "FORMAT",
     "TABLES",
     "UNKNOWN",
-    "concat",
     "duplicate_key",
     "facet_key",
-    "load",
     "rating_band",
-    "save",
 ]
 
 #: 3: the cut flag and the duplicate key (dup_hi, dup_lo).
-FORMAT = 3
+#: 4: one memory-mapped file per generation, with the answer rank (column_file.py).
+FORMAT = 4
 #: Facets whose values live in a table; the array holds the value's place in it.
 TABLES = ("specialty", "city", "doctor", "rating", "thread")
 #: All arrays, one int per document; -1 stands for "none" in rating and reviews; stance
@@ -96,12 +89,13 @@ def facet_key(value: str | None) -> str:
 
 @attrs.frozen
 class Columns:
-    """The value arrays of one segment (or of several, concatenated)."""
+    """The value arrays of the documents of one write, as built (column_file.py reads
+    a generation's from its file)."""
 
-    tables: dict[str, list[str]]
+    tables: dict[str, Sequence[str]]
     """Facet name -> display values; the arrays hold indexes into these."""
     arrays: dict[str, array]
-    answer_ids: list[str]
+    answer_ids: Sequence[str]
 
     @property
     def size(self) -> int:
@@ -155,121 +149,3 @@ class ColumnsBuilder:
             for name in TABLES
         }
         return Columns(tables=tables, arrays=self._arrays, answer_ids=self._ids)
-
-
-def save(columns: Columns, path: Path) -> None:
-    """Write ``columns`` to ``path`` (through a temporary file, then renamed)."""
-    header = {
-        "format": FORMAT,
-        "size": columns.size,
-        "tables": columns.tables,
-        "answer_ids": "\n".join(columns.answer_ids),
-    }
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
-        for name in ARRAYS:
-            data = columns.arrays[name]
-            if sys.byteorder != "little":  # pragma: no cover - big-endian machines
-                data = array("i", data)
-                data.byteswap()
-            f.write(data.tobytes())
-    os.replace(tmp, path)
-
-
-def _open_regular(path, flags: int) -> int:
-    # Never wait on a named pipe planted in place of a columns file.
-    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(f"{os.path.basename(path)} is not a regular file")
-    return fd
-
-
-def load(path: Path) -> Columns:
-    """Read columns written by ``save``, checking their structure: header types, the
-    file's exact length, and every array value within its bounds.
-
-    Raises:
-        ValueError: the file is truncated, garbled, or not a columns file.
-        OSError: it cannot be read.
-    """
-    import numpy as np
-
-    with open(path, "rb", opener=_open_regular) as f:
-        line = f.readline()
-        try:
-            header = json.loads(line)
-        except RecursionError:
-            raise ValueError(f"{path.name} has a garbled header") from None
-        if not isinstance(header, dict):
-            raise ValueError(f"{path.name} has a garbled header")
-        if header.get("format") != FORMAT:
-            raise ValueError(f"unknown columns format {header.get('format')!r}")
-        size, tables, ids = header.get("size"), header.get("tables"), header.get("answer_ids")
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise ValueError(f"{path.name} has no valid size")
-        if not isinstance(tables, dict) or not all(
-            isinstance(tables.get(name), list) and all(isinstance(v, str) for v in tables[name])
-            for name in TABLES
-        ):
-            raise ValueError(f"{path.name} has malformed tables")
-        if not isinstance(ids, str):
-            raise ValueError(f"{path.name} has malformed answer ids")
-        length = os.fstat(f.fileno()).st_size
-        if length != len(line) + 4 * size * len(ARRAYS):
-            raise ValueError(f"{path.name} is truncated" if length < len(line) + 4 * size * len(ARRAYS)
-                             else f"{path.name} is damaged")
-        arrays = {}
-        for name in ARRAYS:
-            data = array("i")
-            data.frombytes(f.read(4 * size))
-            if len(data) != size:
-                raise ValueError(f"{path.name} is truncated")
-            if sys.byteorder != "little":  # pragma: no cover
-                data.byteswap()
-            arrays[name] = data
-    for name, (low, high) in _bounds(tables).items():
-        values = np.frombuffer(arrays[name], dtype=np.int32)
-        if size and (int(values.min()) < low or int(values.max()) > high):
-            raise ValueError(f"{path.name} has {name} values out of range")
-    ids = ids.split("\n") if size else []
-    if len(ids) != size:
-        raise ValueError(f"{path.name} is damaged")
-    return Columns(tables={name: tables[name] for name in TABLES}, arrays=arrays, answer_ids=ids)
-
-
-def _bounds(tables: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
-    """The inclusive range each array's values must lie in."""
-    bounds = {name: (0, len(tables[name]) - 1) for name in TABLES}
-    bounds.update(rating100=(-1, 500), reviews=(-1, 2**31 - 1), position=(1, 2**31 - 1), stance=(0, 15),
-                  cut=(0, 1))
-    return bounds
-
-
-def concat(parts: Sequence[Columns]) -> Columns:
-    """Join segments' columns into one, in segment order, re-numbering table places."""
-    import numpy as np
-
-    if len(parts) == 1:
-        return parts[0]
-    tables: dict[str, list[str]] = {name: [] for name in TABLES}
-    arrays = {name: array("i") for name in ARRAYS}
-    ids: list[str] = []
-    places: dict[str, dict[str, int]] = {name: {} for name in TABLES}
-    for part in parts:
-        for name in TABLES:
-            table, known = tables[name], places[name]
-            remap = []
-            for value in part.tables[name]:
-                key = facet_key(value) if name != "thread" else value
-                if key not in known:
-                    known[key] = len(table)
-                    table.append(value)
-                remap.append(known[key])
-            codes = np.frombuffer(part.arrays[name], dtype=np.int32)
-            arrays[name].frombytes(np.asarray(remap, dtype=np.int32)[codes].tobytes())
-        for name in ARRAYS[len(TABLES):]:
-            arrays[name].extend(part.arrays[name])
-        ids.extend(part.answer_ids)
-    return Columns(tables=tables, arrays=arrays, answer_ids=ids)

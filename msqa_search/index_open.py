@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import columns as cols
 from . import store
+from .column_file import ColumnFile
 from .engine.opening import confirm_damage, open_current
 from .engine.snapshot import Snapshot
 from .errors import IndexClosedError
@@ -83,9 +83,11 @@ class OpenIndex:
         """The open Whoosh searcher of the current snapshot."""
         return self.snapshot().searcher
 
-    def columns(self) -> cols.Columns:
-        """The value arrays of every document, in document-number order."""
-        return self.snapshot().columns
+    def columns(self) -> ColumnFile:
+        """The value arrays of every document, in document-number order (memory-mapped)."""
+        snapshot = self.snapshot()
+        with confirm_damage(self.path, snapshot.generation):
+            return snapshot.columns
 
     def vocabulary(self) -> Mapping[str, int]:
         """Raw words of the index and how many answers hold each, with their typo table

@@ -149,8 +149,7 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
             executed = cap_expansions(plan.query, snapshot.searcher.reader(), query_mod.MAX_EXPANSIONS, notices)
         scores, matched = ranking.score(snapshot, plan, executed)
         if filters.exclude:
-            ids = snapshot.columns.answer_ids
-            gone = [d for d, answer_id in enumerate(ids) if answer_id in filters.exclude]
+            gone = [d for answer_id in filters.exclude for d in snapshot.columns.find(answer_id)]
             matched = matched[~np.isin(matched, gone)]
         parts = facets_mod.filter_parts(snapshot, filters.values, filters.min_rating, filters.min_reviews)
         everything = matched

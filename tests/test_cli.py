@@ -1059,7 +1059,7 @@ class TestStats:
             "doctors         13\n"
             "specialties     6\n"
             "cities          11\n"
-            "schema version  5\n"
+            "schema version  6\n"
             "generation      gen-000001\n"
             "segments        1\n"
         ) == result.stdout
@@ -1070,7 +1070,7 @@ class TestStats:
 
         assert {
             "path": str(index_dir), "threads": 2, "answers": 16, "doctors": 13, "specialties": 6,
-            "cities": 11, "schema_version": 5, "generation": "gen-000001", "segments": 1,
+            "cities": 11, "schema_version": 6, "generation": "gen-000001", "segments": 1,
         } == json.loads(result.stdout)
 
 

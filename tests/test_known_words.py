@@ -11,7 +11,8 @@ from msqa_search import build_index
 from msqa_search.cli import cli
 from msqa_search.lexicon.known_words import ENGLISH, MEDICAL, KnownList, english_words, write_known_words
 from msqa_search.lexicon.speller import Speller
-from msqa_search.lexicon.typo_table import Vocabulary, write_vocabulary
+from msqa_search.lexicon.typo_table import Vocabulary
+from msqa_search.lexicon.vocabulary_file import write_vocabulary
 
 # Real words the issue saw taken for typos, each with the more frequent neighbour that
 # used to win.

@@ -15,7 +15,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 #: Layers from the bottom up: a module may import from its own layer and those below.
 LAYERS = (
-    ("model", "results", "errors", "columns", "store", "lock", "samples"),
+    ("model", "results", "errors", "columns", "column_file", "column_writer", "store", "lock", "samples"),
     ("parse", "lexicon"),
     ("stance", "index_stance"),
     ("engine",),

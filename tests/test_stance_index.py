@@ -261,8 +261,10 @@ class TestWrites:
         """check() reports a stance column that differs from the stored stances."""
         with build_index(threads, tmp_path / "ix") as index:
             columns = index.columns()
-            columns.arrays["stance"][0] = columns.arrays["stance"][0] ^ LABEL_BITS["unclear"] ^ LABEL_BITS["for"]
-            assert ["document 0: its stored stances differ from the columns"] == documents.check_documents(index.searcher(), columns)
+            stance = np.array(columns.arrays["stance"])  # the file is mapped read-only: a changed copy
+            stance[0] ^= LABEL_BITS["unclear"] ^ LABEL_BITS["for"]
+            changed = attrs.evolve(columns, arrays={**columns.arrays, "stance": stance})
+            assert ["document 0: its stored stances differ from the columns"] == documents.check_documents(index.searcher(), changed)
 
     def test_stance_column_is_within_bounds(self, seed_index):
         """Every stance column value has at least one label bit and no other bit."""

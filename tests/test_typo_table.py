@@ -24,10 +24,11 @@ if str(ROOT) not in sys.path:
 from bench import typo_table as bench_typo_table  # noqa: E402
 from bench.generate import generate_threads, write_corpus  # noqa: E402
 from msqa_search import read_threads  # noqa: E402
-from msqa_search.lexicon import typo_table  # noqa: E402
+from msqa_search.lexicon import typo_table, vocabulary_file  # noqa: E402
 from msqa_search.errors import IndexDamagedError  # noqa: E402
 from msqa_search.lexicon.spelling import fuzzy_variants  # noqa: E402
-from msqa_search.lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary  # noqa: E402
+from msqa_search.lexicon.typo_table import Vocabulary  # noqa: E402
+from msqa_search.lexicon.vocabulary_file import vocabulary_path, write_vocabulary  # noqa: E402
 
 from budget import examples  # noqa: E402
 
@@ -39,7 +40,7 @@ _WORD = re.compile(r"\w+")
 # non-ASCII ones take two or three bytes in UTF-8, and "İ" lowercases to two characters.
 LETTERS = "abcéßøİ"
 words = st.text(alphabet=LETTERS, min_size=1, max_size=12)
-long_words = st.text(alphabet="ab", min_size=29, max_size=36)  # around typo_table.LONGEST
+long_words = st.text(alphabet="ab", min_size=29, max_size=36)  # around vocabulary_file.LONGEST
 vocabularies = st.dictionaries(
     st.one_of(words, long_words), st.integers(0, 2**31 - 1), max_size=60
 )
@@ -122,14 +123,16 @@ class TestTypoVariants:
 
     def test_hash_collisions_change_nothing(self, tmp_path, monkeypatch):
         """With a hash that collides all the time, the words found are still checked."""
-        monkeypatch.setattr(typo_table, "delete_hash", lambda text: len(text) % 3)
+        collide = lambda text: len(text) % 3  # noqa: E731
+        monkeypatch.setattr(vocabulary_file, "delete_hash", collide)  # the writer's
+        monkeypatch.setattr(typo_table, "delete_hash", collide)  # the reader's
         counts = {"botox": 3, "botax": 1, "bottox": 1, "boxer": 2, "spasticity": 1, "spasticty": 1}
         vocabulary = _opened(tmp_path, counts)
         _assert_same_variants(vocabulary, counts, ["botox", "spasticity", "boxes", "bot"])
 
     def test_long_query_words_are_answered_by_a_scan(self, tmp_path):
         """Words longer than the table holds still find their variants."""
-        long = "b" + "a" * typo_table.LONGEST
+        long = "b" + "a" * vocabulary_file.LONGEST
         counts = {long: 1, long + "c": 1, long[:-1]: 1, "b" + "c" * 40: 1}
         vocabulary = _opened(tmp_path, counts)
         assert [long[:-1], long + "c"] == vocabulary.typo_variants(long)
@@ -320,7 +323,7 @@ class TestDamagedFiles:
 
 def tmp_path_of(path: Path) -> Path:
     """The path prefix a vocabulary file was written for."""
-    return path.with_name(path.name[: -len(typo_table.SUFFIX)])
+    return path.with_name(path.name[: -len(vocabulary_file.SUFFIX)])
 
 
 class TestBenchmark:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 import platformdirs
-from click.shell_completion import CompletionItem
 
 import msqa_search as lib
 
@@ -224,6 +223,9 @@ def complete_values(facet: str):
                 values = index.values(facet)
         except (MsqaError, OSError):
             return []
+        # Imported here: only shell completion needs it, not every command's start-up.
+        from click.shell_completion import CompletionItem
+
         typed = incomplete.casefold()
         return [
             CompletionItem(v.value, help=output.plural(v.count, "answer"))
@@ -257,5 +259,8 @@ CONSOLE = {"script": False}
 
 def main() -> None:
     """The console script's entry point."""
+    # No command does linear algebra: one BLAS thread spares every command OpenBLAS
+    # starting a thread per core when numpy loads (a tenth of numpy's import).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     CONSOLE["script"] = True
     cli(prog_name="msqa-search")

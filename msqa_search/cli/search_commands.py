@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import click
@@ -148,6 +147,8 @@ def correction_line(results) -> str:
 
 def _echo_csv(results) -> None:
     """The hits as CSV (rows.py), made safe for a terminal."""
+    import csv  # only --csv needs it
+
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows.csv_rows(results))
     click.echo(output.safe(out.getvalue(), lines=True), nl=False)

@@ -1,6 +1,6 @@
-"""What one write adds to a generation: documents, and beside Whoosh's files the columns
-of each segment, the vocabulary with its typo table, the known-word list and the meta
-file."""
+"""What one write adds to a generation: documents, and beside Whoosh's files the joined
+columns of its segments, the vocabulary with its typo table, the known-word list and the
+meta file."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from whoosh.reading import SegmentReader
 
 from .. import columns as cols
 from .. import index_stance, store
+from ..column_file import COLUMNS_FILE, open_columns
+from ..column_writer import write_columns
 from ..lexicon.known_words import write_known_words
-from ..lexicon.typo_table import Vocabulary, vocabulary_path, write_vocabulary
+from ..lexicon.typo_table import Vocabulary
+from ..lexicon.vocabulary_file import vocabulary_path, write_vocabulary
 from ..model import Doctor, Thread, from_dict
 from . import check, compat
 from .schema import SCHEMA_VERSION, column_row, document, safe_thread
@@ -25,7 +28,7 @@ __all__ = [
     "WRITER_MB",
     "Batch",
     "cancel",
-    "columns_name",
+    "segment_columns_name",
     "finish_generation",
     "load_vocabulary",
 ]
@@ -66,23 +69,17 @@ class Batch:
             self.vocabulary.update(set(_WORD.findall(text)))
 
 
-def columns_name(segment) -> str:
-    return f"{segment.segment_id()}.msqa-columns"
+def segment_columns_name(segment) -> str:
+    """The columns file a worker process writes for its segment (joined, then removed)."""
+    return f"{segment.segment_id()}.part.msqa-columns"
 
 
 def finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary: Counter | None,
                       base: Path | None = None) -> None:
-    """Write the columns of new segments, the vocabulary, the known words and the meta file."""
+    """Write the joined columns of the segments, the vocabulary, the known words and the
+    meta file."""
     segments = compat.segments(ix)
-    for segment in segments:
-        target = folder / columns_name(segment)
-        if target.exists():
-            continue
-        if batch is not None and segment.doc_count_all() == batch.columns.size:
-            # The only new segment holds exactly this batch's documents, in order.
-            cols.save(batch.columns.build(), target)
-        else:
-            cols.save(_columns_from_segment(ix, segment), target)
+    _write_columns(ix, folder, segments, batch, base)
     vocabulary = Counter(previous_vocabulary or ())
     if batch is not None:
         vocabulary.update(batch.vocabulary)
@@ -95,6 +92,42 @@ def finish_generation(ix, folder: Path, batch: Batch | None, previous_vocabulary
         "files": check.manifest(folder, base),
     }
     store.write_meta(folder, check.seal(meta))
+
+
+def _write_columns(ix, folder: Path, segments, batch: Batch | None, base: Path | None) -> None:
+    """Join the columns of every segment into the generation's one file. A segment of
+    ``base`` is a slice of its file (segments never change once written; deleted
+    documents keep their rows); a worker's segment has its own file; the one new
+    segment of a batch has the batch's columns; any other (a merge) is read back from
+    its stored fields."""
+    old = open_columns(base / COLUMNS_FILE) if base is not None else None
+    where, at = {}, 0
+    for name, count in old.segments if old is not None else ():
+        where[name] = (at, count)
+        at += count
+    sources: list = []  # (start, stop) slices of the base's file, or columns
+    joined = []
+    for segment in segments:
+        name, count = segment.segment_id(), segment.doc_count_all()
+        worker_file = folder / segment_columns_name(segment)
+        if name in where and where[name][1] == count:
+            start = where[name][0]
+            if sources and isinstance(sources[-1], tuple) and sources[-1][1] == start:
+                sources[-1] = (sources[-1][0], start + count)  # one slice for neighbours
+            else:
+                sources.append((start, start + count))
+        elif worker_file.exists():
+            sources.append(open_columns(worker_file).part(0, count))
+            joined.append(worker_file)
+        elif batch is not None and count == batch.columns.size:
+            # The only new segment holds exactly this batch's documents, in order.
+            sources.append(batch.columns.build())
+        else:
+            sources.append(_columns_from_segment(ix, segment))
+    parts = [old.part(*source) if isinstance(source, tuple) else source for source in sources]
+    write_columns(folder / COLUMNS_FILE, parts, [(s.segment_id(), s.doc_count_all()) for s in segments])
+    for path in joined:
+        path.unlink()
 
 
 def _columns_from_segment(ix, segment) -> cols.Columns:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
-from .. import columns as cols
 from .. import index_stance, store
+from ..column_file import BYTES_PER_DOCUMENT, COLUMNS_FILE
 from ..errors import IndexDamagedError, rebuild_hint
 from . import compat
 
@@ -41,8 +41,6 @@ __all__ = [
 UNLISTED = frozenset({store.META, "MAIN_WRITELOCK"})
 _SEGMENT_ID = re.compile(r"[a-z0-9]{1,64}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-#: The columns file holds at least this many bytes per document (one int32 per array).
-_BYTES_PER_DOC = 4 * len(cols.ARRAYS)
 
 
 def file_sum(path: Path) -> str:
@@ -144,6 +142,11 @@ def segment_problems(generation: Path, segments, meta: dict) -> list[str]:
         return ["the table of contents holds no segment list"]
     problems = []
     recorded = meta.get("segments") if isinstance(meta.get("segments"), dict) else None
+    try:
+        columns_size = (generation / COLUMNS_FILE).stat().st_size
+    except OSError:
+        columns_size = None
+    documents = 0
     for segment in segments:
         if not isinstance(segment, W3Segment) or not isinstance(compat.segment_codec(segment), W3Codec):
             return ["the table of contents holds something other than a segment"]
@@ -163,12 +166,9 @@ def segment_problems(generation: Path, segments, meta: dict) -> list[str]:
         if recorded is not None and recorded.get(segid) != count:
             problems.append(f"segment {segid} holds {count} documents, not the {recorded.get(segid)} written")
         # Bounds what a forged count can make a reader allocate: the columns file
-        # really holds _BYTES_PER_DOC bytes per document.
-        try:
-            size = (generation / f"{segid}.msqa-columns").stat().st_size
-        except OSError:
-            size = None
-        if size is not None and size < _BYTES_PER_DOC * count:
+        # really holds BYTES_PER_DOCUMENT bytes per document.
+        documents += count
+        if columns_size is not None and columns_size < BYTES_PER_DOCUMENT * documents:
             problems.append(f"segment {segid} claims {count} documents, more than its columns hold")
     if recorded is not None and set(recorded) != {s.segment_id() for s in segments}:
         problems.append("the table of contents lists other segments than were written")

@@ -9,7 +9,7 @@ from whoosh.query import Term
 
 from .. import index_stance
 from ..errors import ThreadNotFoundError
-from ..model import Answer, Consensus, Doctor, Thread, from_dict
+from ..model import Answer, Consensus, Doctor, Thread
 from . import check
 from .opening import damage_guard, damaged
 
@@ -46,9 +46,22 @@ def stored(root: Path, searcher, docnum: int) -> dict:
 
 
 def doctor_of(fields: dict) -> Doctor | None:
-    """The doctor card of a document's stored fields."""
+    """The doctor card of a document's stored fields.
+
+    The card is ``to_dict(doctor)`` as written, so the record is built from it directly:
+    ``from_dict`` would import cattrs, a fifth of a search command's start-up.
+
+    Raises:
+        ValueError: the card does not describe a Doctor.
+    """
     card = fields.get("card")
-    return from_dict(Doctor, json.loads(card)) if card else None
+    if not card:
+        return None
+    data = json.loads(card)
+    try:
+        return Doctor(**data)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"not a valid Doctor: {e}") from e
 
 
 def thread_of(thread_id: str, docs: list[dict]) -> Thread:

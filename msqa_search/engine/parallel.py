@@ -2,7 +2,7 @@
 
 Whoosh spends its time per posting in Python, so one process builds at a small
 fraction of SQLite's rate. Segments are independent files, so worker processes each
-write one (with its columns file), and the parent joins them under one table of
+write one (with its columns file), and the parent joins them (and their columns) under one table of
 contents. Workers are plain ``python -I`` processes (see ``_BOOT``) fed through a pipe
 (so a caller's script needs no ``if __name__ == "__main__"`` guard), and a worker whose
 parent dies sees its pipe close and exits without a trace.
@@ -25,11 +25,11 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
-from .. import columns as cols
+from ..column_writer import write_columns
 from ..errors import MsqaError
 from ..model import Thread
 from . import compat
-from .batch import WRITER_MB, Batch, cancel, columns_name
+from .batch import WRITER_MB, Batch, cancel, segment_columns_name
 from .schema import INDEX_NAME, SCHEMA
 
 __all__ = ["CHUNK_ANSWERS", "WorkerError", "build_segments", "main", "worker_path"]
@@ -200,7 +200,8 @@ def _work(folder: Path) -> tuple:
         raise
     segments = compat.segments(FileStorage(str(folder)).open_index(indexname=INDEX_NAME, schema=SCHEMA))
     for segment in segments:
-        cols.save(batch.columns.build(), folder / columns_name(segment))
+        write_columns(folder / segment_columns_name(segment), [batch.columns.build()],
+                      [(segment.segment_id(), segment.doc_count_all())])
     return ("ok", segments, batch.vocabulary)
 
 

@@ -40,7 +40,8 @@ __all__ = [
 #: on the NFCorpus dev split).
 #: 5: words the stemmer cuts into an unrelated word's stem are kept whole ("organic",
 #: "hepatitis"; lexicon.stem_exceptions).
-SCHEMA_VERSION = 5
+#: 6: one memory-mapped columns file per generation, with the answer rank (column_file.py).
+SCHEMA_VERSION = 6
 INDEX_NAME = "MAIN"
 #: Whoosh's int fields hold 32 bits; larger review counts are indexed as this.
 MAX_REVIEWS = 2**31 - 1

@@ -8,6 +8,7 @@ load on first use, each into an attribute of its own type.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,12 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .. import columns as cols
+from ..column_file import COLUMNS_FILE, ColumnFile, open_columns
 from ..lexicon.known_words import KnownList, open_medical_table
 from ..lexicon.speller import Speller
 from ..lexicon.typo_table import Vocabulary
 from . import compat
-from .batch import VOCABULARY_PREFIX, columns_name
+from .batch import VOCABULARY_PREFIX
 from .opening import check_segment_files, damage_guard, damaged
 from .postings import Postings
 
@@ -65,25 +66,18 @@ class Snapshot:
             compat.close_searcher(searcher)
 
     @cached_property
-    def columns(self) -> cols.Columns:
-        """The value arrays of every document, in document-number order."""
-        searcher = self.searcher
-        parts = []
-        try:
-            for segment in self.segments:
-                parts.append(cols.load(self.generation / columns_name(segment)))
-        except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
-            raise damaged(self.root, e) from e
-        columns = cols.concat(parts) if parts else cols.ColumnsBuilder().build()
-        if columns.size != searcher.doc_count_all():
+    def columns(self) -> ColumnFile:
+        """The value arrays of every document, in document-number order (memory-mapped:
+        opening them reads the file's header and segment list only)."""
+        columns = open_columns(self.generation / COLUMNS_FILE)
+        if columns.segments != tuple((s.segment_id(), s.doc_count_all()) for s in self.segments):
             raise damaged(self.root, ValueError("columns do not match the segments"))
         return columns
 
-    @cached_property
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Each column as an int32 array over document numbers."""
-        columns = self.columns
-        return {name: np.frombuffer(columns.arrays[name], dtype=np.int32) for name in cols.ARRAYS}
+    @property
+    def arrays(self) -> Mapping[str, np.ndarray]:
+        """Each column as an int32 array over document numbers (range-checked on first use)."""
+        return self.columns.arrays
 
     @cached_property
     def postings(self) -> Postings:
@@ -115,14 +109,11 @@ class Snapshot:
         with damage_guard(self.root):
             return open_medical_table(self.generation)
 
-    @cached_property
+    @property
     def answer_rank(self) -> np.ndarray:
-        """Each document's place among all answer ids in sorted order (for tie-breaks)."""
-        ids = self.columns.answer_ids
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        found = np.empty(len(ids), dtype=np.int64)
-        found[order] = np.arange(len(ids))
-        return found
+        """Each document's place among all answer ids in sorted order (for tie-breaks),
+        sorted when the generation was written."""
+        return self.columns.rank
 
     # -- term statistics (the planner's TermStats) -----------------------------------
 

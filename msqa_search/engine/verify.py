@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import columns as cols
 from .. import store
 from ..errors import MsqaError, rebuild_hint
@@ -17,9 +19,9 @@ __all__ = ["problems", "stats"]
 def stats(snapshot: Snapshot) -> IndexStats:
     """Counts of what the generation holds: threads, answers, doctors, specialties, cities."""
     searcher, columns = snapshot.searcher, snapshot.columns
-    live = list(searcher.reader().all_doc_ids())
+    live = np.fromiter(searcher.reader().all_doc_ids(), dtype=np.int64)
     distinct = {
-        name: {columns.arrays[name][d] for d in live}
+        name: np.unique(columns.arrays[name][live]).tolist()
         for name in ("thread", "doctor", "specialty", "city")
     }
     known = {
@@ -48,6 +50,7 @@ def problems(snapshot: Snapshot) -> list[str]:
     found += check.file_problems(generation, meta)
     steps = (
         lambda: check.segment_problems(generation, snapshot.segments, meta),
+        lambda: snapshot.columns.problems(),
         lambda: documents.check_documents(snapshot.searcher, snapshot.columns),
         lambda: documents.check_postings(snapshot.searcher),
         lambda: (snapshot.vocabulary, [])[1],

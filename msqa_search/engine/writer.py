@@ -14,12 +14,12 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
-from .. import columns as cols
+from ..column_file import COLUMNS_FILE, open_columns
 from ..errors import FOLDER_HINT, IndexProblem
 from ..model import Thread
 from ..results import UpdateSummary
 from . import compat, parallel
-from .batch import WRITER_MB, Batch, cancel, columns_name, finish_generation, load_vocabulary
+from .batch import WRITER_MB, Batch, cancel, finish_generation, load_vocabulary
 from .generations import write_generation
 from .opening import open_generation
 from .schema import INDEX_NAME, SCHEMA, safe_thread
@@ -128,10 +128,11 @@ def update_generation(root: Path, threads: Iterable[Thread], *, lock_timeout: fl
 def _write_update(old_ix, tmp: Path, base: Path, threads, on_thread) -> UpdateSummary:
     with old_ix.searcher() as old:
         existing: dict[str, set[str]] = {}
-        arrays = cols.concat([cols.load(base / columns_name(s)) for s in compat.segments(old_ix)])
+        columns = open_columns(base / COLUMNS_FILE)
+        threads_of, ids = columns.tables["thread"].tolist(), columns.answer_ids.tolist()
+        places = columns.arrays["thread"].tolist()
         for docnum in old.reader().all_doc_ids():
-            thread = arrays.tables["thread"][arrays.arrays["thread"][docnum]]
-            existing.setdefault(thread, set()).add(arrays.answer_ids[docnum])
+            existing.setdefault(threads_of[places[docnum]], set()).add(ids[docnum])
     ix = FileStorage(str(tmp)).open_index(indexname=INDEX_NAME, schema=SCHEMA)
     writer = ix.writer(limitmb=WRITER_MB, compound=False)
     batch = Batch(writer)

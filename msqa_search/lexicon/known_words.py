@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 from .spelling import load_medical_words
-from .typo_table import Vocabulary, vocabulary_path, write_vocabulary
+from .typo_table import Vocabulary
+from .vocabulary_file import vocabulary_path, write_vocabulary
 
 __all__ = ["ENGLISH", "KNOWN_PREFIX", "MEDICAL", "MEDICAL_PREFIX", "KnownList", "english_words",
            "medical_words", "open_medical_table", "write_known_words"]

@@ -1,32 +1,17 @@
-"""The index vocabulary and its typo table, written at build time and memory-mapped.
+"""The index vocabulary and its typo table, memory-mapped: words, their document
+frequencies, and a word's typo variants in a few binary searches.
 
-One file, ``PREFIX.msqa-vocabulary``, all integers little-endian::
-
-    header   64 bytes: magic b"MSQAVOC1", then u32 version, u32 max_distance,
-             u32 longest, u32 reserved, u64 words, u64 blob_bytes, u64 deletes
-    offsets  u64[words + 1]  word i is blob[offsets[i]:offsets[i + 1]]
-    df       i32[words]      documents holding word i
-    keys     u64[deletes]    hashes of the deletes, sorted
-    ids      u32[deletes]    the word each key comes from (ascending within a key)
-    blob     u8[blob_bytes]  the words, sorted, UTF-8, back to back
-
-Each section starts at a multiple of 8 bytes. The typo table is a symmetric-delete
-table (as in SymSpell): every word up to ``longest`` characters is stored under each
-string made by deleting at most ``min(max_distance, max_typos(word))`` of its
-characters, never the first (``fuzzy_variants`` only matches words sharing the first
-letter). A query word's variants are then among the words stored under its own
-deletes: a few binary searches instead of a scan. The words found are checked with
-``fuzzy_variants`` itself, so hash collisions cannot change a result.
+The file's layout and its writer are in ``vocabulary_file``. The typo table is a
+symmetric-delete table (as in SymSpell): a query word's variants are among the words
+stored under its own deletes. The words found are checked with ``fuzzy_variants``
+itself, so hash collisions cannot change a result.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
-import itertools
 import os
-import struct
-from array import array
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -34,114 +19,9 @@ import numpy as np
 
 from ..errors import IndexDamagedError
 from .spelling import fuzzy_variants, max_typos
+from .vocabulary_file import HEADER, HEADER_SIZE, MAGIC, VERSION, delete_hash, deletes, depth, pad, vocabulary_path
 
-__all__ = [
-    "LONGEST",
-    "MAGIC",
-    "SUFFIX",
-    "VERSION",
-    "Vocabulary",
-    "delete_hash",
-    "vocabulary_path",
-    "write_vocabulary",
-]
-
-SUFFIX = ".msqa-vocabulary"
-MAGIC = b"MSQAVOC1"
-VERSION = 1
-LONGEST = 32
-"""Longer words get no deletes (a 200-letter token would add 20 000); a query that
-could reach them is answered by a scan of its first letter's words instead."""
-
-_HEADER = struct.Struct("<8sIIII3Q")
-_HEADER_SIZE = 64
-
-
-def vocabulary_path(path_prefix: str | os.PathLike[str]) -> Path:
-    """The file ``write_vocabulary`` writes for a path prefix."""
-    return Path(os.fspath(path_prefix) + SUFFIX)
-
-
-def delete_hash(text: str) -> int:
-    """A stable 64-bit hash of a string (BLAKE2b, 8 bytes), the same in every process."""
-    data = text.encode("utf-8", "surrogatepass")  # a query may hold anything
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    # Every string made by deleting up to ``depth`` characters after the first.
-    found = {word}
-    for n in range(1, min(depth, len(word) - 1) + 1):
-        for gone in itertools.combinations(range(1, len(word)), n):
-            found.add("".join(c for i, c in enumerate(word) if i not in gone))
-    return found
-
-
-def _depth(length: int, max_distance: int) -> int:
-    # How many deletes a word of this length is stored under (max_typos looks only at
-    # the length).
-    return min(max_distance, max_typos("x" * length))
-
-
-def _pad(n: int) -> int:
-    return -n % 8
-
-
-def write_vocabulary(
-    path_prefix: str | os.PathLike[str], counts: Mapping[str, int], *, max_distance: int = 2
-) -> Path:
-    """Write the words with their document frequencies and their typo table.
-
-    Args:
-        path_prefix: Where to write; the file is ``path_prefix + SUFFIX``.
-        counts: Each word with the number of documents holding it.
-        max_distance: The most typos the table answers for without a scan.
-
-    Returns:
-        The path of the file, written whole (through a temporary file) or not at all.
-
-    Raises:
-        ValueError: A word is empty or not encodable as UTF-8, a count does not fit
-            in 32 bits, or ``max_distance`` is negative.
-    """
-    if max_distance < 0:
-        raise ValueError(f"max_distance must be >= 0, not {max_distance}")
-    words = sorted(counts)
-    encoded = [w.encode("utf-8") for w in words]  # raises on lone surrogates
-    if words and not words[0]:
-        raise ValueError("the vocabulary holds an empty word")
-    offsets = np.zeros(len(words) + 1, dtype="<u8")
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    df = np.array([counts[w] for w in words], dtype=np.int64)
-    if len(df) and (df.min() < 0 or df.max() > np.iinfo(np.int32).max):
-        raise ValueError("document frequencies must be between 0 and 2**31 - 1")
-    keys, ids = array("Q"), array("I")  # compact while growing to millions
-    for i, word in enumerate(words):
-        if max_distance and len(word) <= LONGEST:  # distance 0: a word list, no table
-            hashes = {delete_hash(d) for d in _deletes(word, _depth(len(word), max_distance))}
-            keys.extend(hashes)
-            ids.extend(itertools.repeat(i, len(hashes)))
-    key_array = np.frombuffer(keys, dtype=np.uint64)
-    order = np.argsort(key_array, kind="stable")  # ids stay ascending within a key
-    sections = [
-        offsets.tobytes(), df.astype("<i4").tobytes(), key_array[order].astype("<u8").tobytes(),
-        np.frombuffer(ids, dtype=f"u{ids.itemsize}")[order].astype("<u4").tobytes(),
-        b"".join(encoded),
-    ]
-    header = _HEADER.pack(MAGIC, VERSION, max_distance, LONGEST, 0,
-                          len(words), int(offsets[-1]), len(keys))
-    path = vocabulary_path(path_prefix)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(header.ljust(_HEADER_SIZE, b"\0"))
-            for data in sections:
-                f.write(data + b"\0" * _pad(len(data)))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+__all__ = ["Vocabulary"]
 
 
 class _Words(Sequence):
@@ -166,16 +46,22 @@ class Vocabulary(Mapping):
     def __init__(self, path: Path, header: tuple, data: np.memmap):
         _, _, self.max_distance, self._longest, _, n, blob_bytes, n_keys = header
         self.path = path
-        at = _HEADER_SIZE
+        at = HEADER_SIZE
         data = np.asarray(data)  # a plain view of the map: slicing a memmap is slower
         parts = []
         for dtype, count in (("<u8", n + 1), ("<i4", n), ("<u8", n_keys), ("<u4", n_keys),
                              ("u1", blob_bytes)):
             size = np.dtype(dtype).itemsize * count
             parts.append(data[at:at + size].view(dtype))
-            at += size + _pad(size)
+            at += size + pad(size)
         self._offsets, self._df, self._keys, self._ids, self._blob = parts
         self._n = n
+        # Plain views for the word lookups (a few dozen per query word): indexing them
+        # gives Python ints and slicing them bytes without numpy's per-item cost.
+        self._starts = (memoryview(self._offsets).cast("B").cast("Q")
+                        if sys.byteorder == "little" else self._offsets)
+        self._blob_view = memoryview(self._blob)
+        self._blob_size = len(self._blob)
         self._sequence = _Words(self)
         if self._offsets[0] != 0 or self._offsets[n] != blob_bytes:
             raise self._damaged("word offsets do not match the word data")
@@ -197,21 +83,21 @@ class Vocabulary(Mapping):
         path = vocabulary_path(path_prefix)
         try:
             with open(path, "rb") as f:
-                raw = f.read(_HEADER_SIZE)
+                raw = f.read(HEADER_SIZE)
                 size = os.fstat(f.fileno()).st_size
         except OSError as e:
             raise IndexDamagedError(
                 f"cannot read the vocabulary file {path}: {e.strerror or e}; rebuild the index",
                 path=path) from e
-        if len(raw) < _HEADER_SIZE or raw[:8] != MAGIC:
+        if len(raw) < HEADER_SIZE or raw[:8] != MAGIC:
             raise _damaged(path, "not a vocabulary file (bad header)")
-        header = _HEADER.unpack_from(raw)
+        header = HEADER.unpack_from(raw)
         if header[1] != VERSION:
             raise _damaged(path, f"format version {header[1]}, this version reads {VERSION}")
         n, blob_bytes, n_keys = header[5:]
-        expected = _HEADER_SIZE
+        expected = HEADER_SIZE
         for part in (8 * (n + 1), 4 * n, 8 * n_keys, 4 * n_keys, blob_bytes):
-            expected += part + _pad(part)
+            expected += part + pad(part)
         if size != expected:
             raise _damaged(path, f"{size} bytes where the header announces {expected}"
                            f" ({'truncated' if size < expected else 'trailing data'})")
@@ -227,10 +113,10 @@ class Vocabulary(Mapping):
         return _damaged(self.path, why)
 
     def _bytes(self, i: int) -> bytes:
-        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
-        if not start <= end <= len(self._blob):
+        start, end = int(self._starts[i]), int(self._starts[i + 1])
+        if not start <= end <= self._blob_size:
             raise self._damaged(f"word {i} lies outside the word data")
-        return self._blob[start:end].tobytes()
+        return bytes(self._blob_view[start:end])
 
     def _word(self, i: int) -> str:
         try:
@@ -242,8 +128,20 @@ class Vocabulary(Mapping):
         if not isinstance(word, str):
             return None
         key = word.encode("utf-8", "surrogatepass")
-        i = bisect.bisect_left(self._sequence, key)
-        return i if i < self._n and self._bytes(i) == key else None
+        # bisect.bisect_left over the words, its probes in the same order, with no call
+        # per probe.
+        starts, blob, size = self._starts, self._blob_view, self._blob_size
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start, end = int(starts[mid]), int(starts[mid + 1])
+            if not start <= end <= size:
+                raise self._damaged(f"word {mid} lies outside the word data")
+            if bytes(blob[start:end]) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self._n and self._bytes(lo) == key else None
 
     def __len__(self) -> int:
         return self._n
@@ -292,7 +190,7 @@ class Vocabulary(Mapping):
             return []
         if not self._covers(len(lowered), limit):
             return fuzzy_variants(word, self.words_with_prefix(lowered[:1]), limit)
-        hashes = np.array([delete_hash(d) for d in _deletes(lowered, limit)], dtype="<u8")
+        hashes = np.array([delete_hash(d) for d in deletes(lowered, limit)], dtype="<u8")
         lo = np.searchsorted(self._keys, hashes, side="left")
         hi = np.searchsorted(self._keys, hashes, side="right")
         found: set[int] = set()
@@ -309,7 +207,7 @@ class Vocabulary(Mapping):
         if length + limit > self._longest:
             return False
         return all(
-            _depth(m, self.max_distance) >= limit - max(0, length - m)
+            depth(m, self.max_distance) >= limit - max(0, length - m)
             for m in range(max(1, length - limit), length + limit + 1)
         )
 

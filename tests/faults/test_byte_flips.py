@@ -90,7 +90,7 @@ def files_by_role(root: Path) -> dict[str, list[Path]]:
         "stored": per_segment("._stored.col"),
         "lengths": [p for segment in order for p in sorted(generation.glob(f"{segment}._*_len.col"))],
         "id column": per_segment(".answer_id.col"),
-        "columns": per_segment(".msqa-columns"),
+        "columns": [generation / "columns.msqa-columns"],
         "meta": [generation / "msqa-index.json"],
         "vocabulary": [generation / "words.msqa-vocabulary"],
         "word lists": [generation / "known.msqa-vocabulary", generation / "medical.msqa-vocabulary"],
@@ -335,13 +335,20 @@ class TestGarbledPickles:
         assert result.stderr.count("\n") == 1
 
 
-def rewrite_columns_header(root: Path, change) -> None:
-    path = next(current(root).glob("*.msqa-columns"))
-    data = path.read_bytes()
-    line, rest = data.split(b"\n", 1)
-    header = json.loads(line)
-    change(header)
-    path.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + rest)
+#: Where each field of a columns file's header lies (column_file.py), and its struct format.
+HEADER_FIELDS = {"magic": (0, "8s"), "format": (8, "<I"), "arrays": (12, "<I"), "documents": (16, "<Q"),
+                 "segments": (24, "<I"), "id bytes": (32, "<Q"), "thread values": (104, "<Q"),
+                 "thread bytes": (112, "<Q")}
+
+
+def rewrite_columns_header(root: Path, field: str, change) -> None:
+    """Change one field of the columns file's header; the file keeps its size."""
+    path = current(root) / "columns.msqa-columns"
+    at, form = HEADER_FIELDS[field]
+    data = bytearray(path.read_bytes())
+    (value,) = struct.unpack_from(form, data, at)
+    struct.pack_into(form, data, at, change(value))
+    path.write_bytes(bytes(data))
 
 
 def rewrite_meta(root: Path, change) -> None:
@@ -353,15 +360,16 @@ def rewrite_meta(root: Path, change) -> None:
 class TestWrongHeaders:
     """Structurally valid JSON with the wrong shape is damage, not a TypeError."""
 
-    @pytest.mark.parametrize("change", [
-        lambda h: h.update(size="x"), lambda h: h.update(size=-1), lambda h: h.update(size=10**12),
-        lambda h: h.update(tables=None), lambda h: h.update(tables=[]), lambda h: h.update(answer_ids=5),
-        lambda h: h["tables"].update(city=[1, 2]), lambda h: h["tables"]["thread"].clear(),
-    ], ids=["size text", "size negative", "size huge", "tables null", "tables list", "ids number",
-            "table of numbers", "table emptied"])
-    def test_columns_header(self, seed_index, change):
-        """A columns header with a wrong type or value: IndexDamagedError from every call."""
-        rewrite_columns_header(seed_index, change)
+    @pytest.mark.parametrize(("field", "change"), [
+        ("magic", lambda v: b"{\"format\""), ("format", lambda v: 3), ("arrays", lambda v: v + 1),
+        ("documents", lambda v: v + 1), ("documents", lambda v: 2**63), ("segments", lambda v: v + 1),
+        ("id bytes", lambda v: v - 8), ("thread values", lambda v: v + 1), ("thread values", lambda v: 0),
+        ("thread bytes", lambda v: v + 8),
+    ], ids=["not columns", "older format", "arrays", "documents", "documents huge", "segments", "id bytes",
+            "thread values", "table emptied", "table bytes"])
+    def test_columns_header(self, seed_index, field, change):
+        """A columns header with a wrong value: IndexDamagedError from every call."""
+        rewrite_columns_header(seed_index, field, change)
         assert set(exercise(seed_index)) == {"IndexDamagedError"}
 
     @pytest.mark.parametrize("content", ["[1, 2]", "null", '"text"', "[" * 50000 + "]" * 50000,
@@ -372,11 +380,29 @@ class TestWrongHeaders:
         errors = exercise(seed_index)
         assert errors and set(errors) <= {"IndexDamagedError", "IndexSchemaError"}
 
-    def test_columns_header_line_is_a_list(self, seed_index):
-        """A columns file whose header is a JSON list: IndexDamagedError."""
-        path = next(current(seed_index).glob("*.msqa-columns"))
-        rest = path.read_bytes().split(b"\n", 1)[1]
-        path.write_bytes(b"[1, 2, 3]\n" + rest)
+    @pytest.mark.parametrize("section", ["segment list", "table offsets", "id offsets", "thread places"])
+    def test_columns_section(self, seed_index, section):
+        """A garbled segment list, offsets past their data or table places out of range:
+        IndexDamagedError, at open or on first use."""
+        from msqa_search.column_file import open_columns
+
+        path = current(seed_index) / "columns.msqa-columns"
+        columns = open_columns(path)
+        documents, threads = columns.size, len(columns.tables["thread"])
+        del columns
+        data = bytearray(path.read_bytes())
+        arrays = 128 + 80 * struct.unpack_from("<I", data, 24)[0]
+        if section == "segment list":
+            data[128:132] = b"\xff\xfe\xfd\xfc"
+        elif section == "table offsets":  # the last table's (thread) offsets end 8-aligned before its blob
+            blob = struct.unpack_from("<Q", data, 112)[0]
+            end = len(data) - blob - (-blob % 8)
+            struct.pack_into("<Q", data, end - 16, 10**9)
+        elif section == "id offsets":
+            struct.pack_into("<Q", data, arrays + 4 * documents * 14 + 8, 10**9)
+        else:
+            struct.pack_into("<i", data, arrays + 4 * documents * 4, threads)
+        path.write_bytes(bytes(data))
         assert set(exercise(seed_index)) == {"IndexDamagedError"}
 
     def test_forged_document_count_is_refused(self, seed_index):
