@@ -116,6 +116,7 @@ class TestSameAsWhoosh:
             assert whoosh_highlights(body, terms, phrases, top, size, unmarked) == \
                 highlights(body, terms, phrases, top, size, unmarked), (body, terms, phrases, unmarked)
 
+    @pytest.mark.slow
     def test_past_the_character_limit(self, bodies):
         """A text longer than Whoosh's 32768-character limit is fragmented up to it only."""
         rng = random.Random(5)
