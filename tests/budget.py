@@ -1,4 +1,4 @@
-"""How many examples property tests draw: a fifth in the quick run (``-m "not slow"``).
+"""How many examples property tests draw: an eighth in the quick run (``-m "not slow"``).
 
 The full run (plain ``python -m pytest``, as CI runs it) draws every example; the
 quick run, which a developer repeats while working, draws fewer of the same kind.
@@ -11,7 +11,7 @@ import os
 
 
 def examples(full: int) -> int:
-    """``full`` in the full run, about a fifth of it (at least 10) in the quick run."""
+    """``full`` in the full run, about an eighth of it (at least 10) in the quick run."""
     if os.environ.get("MSQA_TESTS_QUICK") == "1":
-        return max(10, full // 5)
+        return max(10, full // 8)
     return full

@@ -114,6 +114,7 @@ class TestTypoVariants:
         _assert_same_variants(Vocabulary.open(tmp_path / "v"), counts, _query_words(counts, 10**6))
 
     @pytest.mark.skipif(not REALPAGES.is_dir(), reason="../shared/realpages is not there")
+    @pytest.mark.slow  # a real-page corpus or the benchmark; the full run has it
     def test_same_as_fuzzy_variants_on_real_pages(self, tmp_path):
         """On the words of the real pages, both agree."""
         texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(REALPAGES.iterdir())]
@@ -326,6 +327,7 @@ def tmp_path_of(path: Path) -> Path:
     return path.with_name(path.name[: -len(vocabulary_file.SUFFIX)])
 
 
+@pytest.mark.slow  # a real-page corpus or the benchmark; the full run has it
 class TestBenchmark:
     def test_runs_at_a_tiny_size(self, tmp_path, capsys):
         """The benchmark runs on a small corpus, the table and the scan agreeing."""

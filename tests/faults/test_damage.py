@@ -197,6 +197,7 @@ class TestFileInsteadOfFolder:
 QUICK_CLI_DAMAGES = ("toc garbled", "columns garbled", "CURRENT empty")
 
 
+@pytest.mark.slow  # CLI processes a case; the quick run keeps the in-process ones
 class TestDamageThroughCli:
     """The CLI prints the library's error as one line, exits 2; `index --rebuild` then fixes it."""
 

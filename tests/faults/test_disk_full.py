@@ -142,6 +142,7 @@ class TestSimulatedFullDisk:
         found = entries(old_index)
         assert (found["temporary"], len(found["generations"])) == ([], 2)
 
+    @pytest.mark.slow  # the same injections as above, once more with open files counted
     @pytest.mark.parametrize("mode", ["build", "update"])
     @pytest.mark.parametrize("where", list(INJECTIONS))
     def test_failed_write_leaves_no_file_open(self, old_index, monkeypatch, mode, where, request):

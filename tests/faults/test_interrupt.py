@@ -142,6 +142,7 @@ class TestInterruptInProcess:
         assert entries(path)["temporary"] == []
 
     @pytest.mark.parametrize("mode", ["build", "update"])
+    @pytest.mark.slow  # a build or update a case; the full run has it
     def test_interrupt_after_the_new_index_is_published(self, tmp_path, corpora, monkeypatch, mode):
         """Ctrl-C once the new generation is live must not claim the index is unchanged."""
         path = tmp_path / "index"

@@ -57,6 +57,7 @@ class TestUnreadableCurrent:
         for args in (("search", "botox"), ("stats",), ("show", "x#1")):
             assert_one_line_damage(run_cli(*args, "--index", seed_index, timeout=60), seed_index)
 
+    @pytest.mark.slow  # CLI processes a case; the quick run keeps the in-process ones
     @pytest.mark.parametrize("kind", CURRENT_KINDS)
     def test_rebuild_cures_it(self, seed_index, kind):
         """`index --rebuild` replaces a spoilt CURRENT and the index answers again."""
