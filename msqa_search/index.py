@@ -102,6 +102,7 @@ class SearchIndex(UpdatableIndex):
         stance: str | Sequence[str] | None = None,
         exact_spelling: bool = False,
         match: str = "most",
+        related: bool = True,
     ) -> Results:
         """Search the answers.
 
@@ -131,6 +132,10 @@ class SearchIndex(UpdatableIndex):
             match: how many of a plain query's topical words (not "how", "long",
                 "after": data/function_words.txt) an answer must hold: "any", "all",
                 or "most" (any below three, then 75% rounded up).
+            related: when a plain query's matches end part-way down the page (sorted
+                by relevance, not grouped), fill the rest of it with related answers,
+                found from the telling words of the best matches (``Hit.related``);
+                they count neither in ``total`` nor in the facets.
 
         Returns:
             One page of hits, with each facet's most common values counted over all
@@ -149,7 +154,7 @@ class SearchIndex(UpdatableIndex):
                 min_rating=min_rating, min_reviews=min_reviews, sort=sort, facets=facets,
                 group_by_thread=group_by_thread, synonyms=synonyms, snippets=snippets,
                 snippet_chars=snippet_chars, facet_size=facet_size, stance=stance, match=match,
-                exact_spelling=exact_spelling,
+                exact_spelling=exact_spelling, related=related,
             )
 
     def explain(self, query: str, *, synonyms: bool = True, match: str = "most",

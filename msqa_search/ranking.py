@@ -23,7 +23,7 @@ from .engine.snapshot import Snapshot
 from .plan import KEEP_BEST, Plan
 
 __all__ = ["BM25", "COORDINATION", "CUT_FULL_WORDS", "FULL_WORDS", "PART_CAP", "PART_SHARE", "SHORT_POWER", "SORTS",
-           "UNTOPICAL_WEIGHT", "also", "concept_scores", "fold", "fragment_prior", "rank", "score"]
+           "UNTOPICAL_WEIGHT", "also", "concept_scores", "duplicate_keys", "fold", "fragment_prior", "rank", "score"]
 
 #: BM25F parameters and how strongly the share of concepts matched scales a score
 #: (0: not at all), tuned on the NFCorpus dev split (docs/performance.md).
@@ -121,7 +121,8 @@ def fragment_prior(snapshot: Snapshot) -> np.ndarray:
     return prior
 
 
-def _duplicate_keys(snapshot: Snapshot, docs: np.ndarray) -> np.ndarray:
+def duplicate_keys(snapshot: Snapshot, docs: np.ndarray) -> np.ndarray:
+    """Each document's duplicate key (body and doctor, columns.py; 0: none)."""
     arrays = snapshot.arrays
     return (arrays["dup_hi"][docs].astype(np.int64) << 32) | (arrays["dup_lo"][docs].astype(np.int64) & 0xFFFFFFFF)
 
@@ -130,7 +131,7 @@ def fold(snapshot: Snapshot, scores: np.ndarray, matched: np.ndarray) -> np.ndar
     """``matched`` (sorted) with each set of identical answers (same duplicate key:
     body and doctor, columns.py) reduced to its best: highest score, then answer id.
     The copies share their doctor, so the best by score is the best by rating too."""
-    keys = _duplicate_keys(snapshot, matched)
+    keys = duplicate_keys(snapshot, matched)
     keyed = keys != 0
     if len(matched) < 2 or not keyed.any():
         return matched
@@ -144,10 +145,10 @@ def fold(snapshot: Snapshot, scores: np.ndarray, matched: np.ndarray) -> np.ndar
 
 def also(snapshot: Snapshot, matched: np.ndarray, docnum: int) -> tuple[str, ...]:
     """The ids of the other documents of ``matched`` that are identical to ``docnum``."""
-    key = _duplicate_keys(snapshot, np.array([docnum]))[0]
+    key = duplicate_keys(snapshot, np.array([docnum]))[0]
     if key == 0:
         return ()
-    same = matched[_duplicate_keys(snapshot, matched) == key]
+    same = matched[duplicate_keys(snapshot, matched) == key]
     ids = snapshot.columns.answer_ids
     return tuple(sorted(ids[d] for d in same.tolist() if d != docnum))
 

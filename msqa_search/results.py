@@ -65,6 +65,10 @@ class Hit:
     also: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     """Ids of other matching answers with the same body by the same doctor (the same
     answer captured on other pages), folded into this hit."""
+    related: bool = False
+    """True for a related answer: one that fills a page the matches leave short, found
+    from the telling words of the best matches; it does not match the query, and is
+    counted neither in ``Results.total`` nor in the facets (related.py)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -76,6 +80,8 @@ class Results:
     """How many answers match, over all pages, each set of identical answers counted
     once (see ``Hit.also``)."""
     hits: tuple[Hit, ...] = attrs.field(converter=tuple)
+    """This page's hits, best first: the matches, then, on the page where a plain
+    query's matches end, related answers (``Hit.related``; ``matches`` leaves them out)."""
     facets: dict[str, Facet] = attrs.field(factory=dict)
     """Facet name -> its most common values, counted over all matches."""
     suggestion: str | None = None
@@ -107,8 +113,15 @@ class Results:
     for the threads of this page (from the stances stored at index time)."""
 
     def __len__(self) -> int:
-        """The number of hits on this page (``total`` counts all matches)."""
+        """The number of hits on this page, related answers included (``total``
+        counts all matches)."""
         return len(self.hits)
+
+    @property
+    def matches(self) -> tuple[Hit, ...]:
+        """The hits of this page that match the query: all but the related answers
+        that fill a short page (``Hit.related``)."""
+        return tuple(hit for hit in self.hits if not hit.related)
 
     def __iter__(self):
         """The hits of this page, best first."""

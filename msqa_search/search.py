@@ -24,6 +24,7 @@ from .engine.snapshot import Snapshot
 from .facets import DEFAULT_FACETS, FACET_SIZE
 from .hits import consensus_of_hits, group, page_hits
 from .plan import Alternative, Concept, Plan
+from .related import related_docs, telling_words
 from .results import Facet, Results
 from .search_options import Filters, Shape, check_options, filter_values
 from .suggestions import clearly_more, suggest
@@ -52,6 +53,7 @@ def search(
     stance: str | Sequence[str] | None = None,
     exact_spelling: bool = False,
     match: str = "most",
+    related: bool = True,
 ) -> Results:
     """Search the answers of one snapshot of an index.
 
@@ -83,6 +85,9 @@ def search(
         match: how many of a plain query's topical words an answer must hold: "any"
             (one), "all", or "most" (one below three topical words, then 75% of them,
             rounded up; plan.required_concepts). Expert syntax says what it matches.
+        related: when a plain query's matches end part-way down the page (sorted
+            by relevance, not grouped), fill the rest of it with related answers
+            (``Hit.related``; related.py). Not counted in ``total`` or the facets.
 
     Raises:
         QuerySyntaxError: the query cannot be searched; the message says why.
@@ -98,7 +103,7 @@ def search(
                 "stance": filter_values(stance)},
         min_rating=min_rating, min_reviews=min_reviews,
     )
-    shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size)
+    shape = Shape(limit, page, sort, facets, group_by_thread, snippets, snippet_chars, facet_size, related)
     plan = plan_query(snapshot, query, synonyms=synonyms, match=match, spelling=not exact_spelling)
     results = _run(snapshot, plan, query, filters, shape)
     suggestion = suggest(snapshot.speller, query) if synonyms else None
@@ -176,12 +181,28 @@ def _run(snapshot: Snapshot, plan: Plan, query, filters: Filters, shape: Shape) 
         else:
             ranked, total = ranking.rank(snapshot, scores, matched, wanted, sort), len(matched)
         hits = page_hits(snapshot, plan, executed, ranked[(page - 1) * limit : wanted], scores, unfolded, sizes, shape)
+        if (shape.related and plan.query is None and sort == "relevance" and not group_by_thread
+                and (page - 1) * limit < total < wanted):
+            # The matches end on this page: related answers fill the rest of it.
+            allowed = _allowed(snapshot, mask, filters)
+            more, found = related_docs(snapshot, plan, scores, matched, unfolded, allowed, wanted - total)
+            hits += tuple(attrs.evolve(hit, related=True)
+                          for hit in page_hits(snapshot, plan, executed, more, found, more, {}, shape))
         consensus = consensus_of_hits(snapshot, hits) if group_by_thread else {}
     filtered = tuple(name for name in ("specialty", "city", "doctor", "stance") if name in parts)
     return Results(query=query, total=total, folded=len(unfolded) - len(matched), hits=hits, facets=counts,
                    page=page, limit=limit,
                    group_by_thread=group_by_thread, filtered=filtered,
                    notices=tuple(notices), consensus=consensus)
+
+
+def _allowed(snapshot: Snapshot, mask, filters: Filters):
+    """The filters' mask over all documents, with the answers excluded (None: all)."""
+    if not filters.exclude:
+        return mask
+    allowed = np.ones(snapshot.postings.size, dtype=bool) if mask is None else mask.copy()
+    allowed[[d for answer_id in filters.exclude for d in snapshot.columns.find(answer_id)]] = False
+    return allowed
 
 
 #: How many of an answer's words a "more like this" search looks for.
@@ -202,8 +223,8 @@ def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequen
     started = time.perf_counter()
     facets = (facets,) if isinstance(facets, str) else tuple(facets)
     check_options(limit, 1, None, "relevance", facets)
-    words = telling_words(snapshot, f"{answer.title}\n{answer.body}")
-    shape = Shape(limit, 1, "relevance", facets, False)
+    words = telling_words(snapshot, f"{answer.title}\n{answer.body}", SIMILAR_WORDS)
+    shape = Shape(limit, 1, "relevance", facets, False, related=False)
     filters = Filters(values={}, exclude=(answer.id,))
     if not words:
         results = Results(query="", total=0, hits=(), facets={f: Facet(name=f) for f in facets}, limit=limit)
@@ -214,23 +235,3 @@ def similar(snapshot: Snapshot, answer, *, limit: int = 10, facets: str | Sequen
         results = _run(snapshot, plan, query, filters, shape)
     return attrs.evolve(results, elapsed=time.perf_counter() - started)
 
-
-def telling_words(snapshot: Snapshot, text: str, top: int = SIMILAR_WORDS) -> list[tuple[str, str]]:
-    """The ``top`` stems of ``text`` with the highest tf-idf in the index, each with a
-    word of the text that has it; words no other answer holds are left out."""
-    counts: dict[str, int] = {}
-    typed: dict[str, str] = {}
-    for token in stemmed_analyzer()(text, chars=True, removestops=True):
-        if len(token.text) < 3 or token.text.isdigit():
-            continue
-        counts[token.text] = counts.get(token.text, 0) + 1
-        typed.setdefault(token.text, text[token.startchar:token.endchar].lower())
-    total = max(snapshot.doc_count(), 1)
-    weighed = []
-    for word, tf in counts.items():
-        df = snapshot.doc_frequency(word)
-        if df < 2:
-            continue
-        weighed.append((-tf * math.log(1 + total / df), word))
-    weighed.sort()
-    return [(word, typed[word]) for _, word in weighed[:top]]

@@ -79,3 +79,5 @@ class Shape:
     snippets: int = 3
     snippet_chars: int = 240
     facet_size: int | None = FACET_SIZE
+    related: bool = True
+    """Fill the page on which a plain query's matches end with related answers."""

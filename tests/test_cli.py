@@ -35,7 +35,7 @@ RESULT_KEYS = {
 }
 HIT_KEYS = {
     "answer_id", "thread_id", "thread_title", "position", "title", "body", "doctor",
-    "score", "highlights", "thread_hits", "cut", "stances", "also",
+    "score", "highlights", "thread_hits", "cut", "stances", "also", "related",
 }
 DOCTOR_KEYS = {"name", "credentials", "city", "specialty", "rating", "reviews", "badges"}
 

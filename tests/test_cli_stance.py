@@ -204,9 +204,10 @@ def expected_cells(stances: list[Stance]) -> dict[str, str]:
 
 class TestCsvStance:
     def test_columns_end_with_the_stance(self, run):
-        """The CSV header ends with the stance, stance_condition and stance_evidence columns."""
+        """The CSV header ends with the stance, stance_condition and stance_evidence columns,
+        then whether the hit is a related answer."""
         header = run("botox", "--csv", "--limit", "1").stdout.splitlines()[0].split(",")
-        assert ["snippet", "stance", "stance_condition", "stance_evidence"] == header[-4:]
+        assert ["snippet", "stance", "stance_condition", "stance_evidence", "related"] == header[-5:]
 
     def test_seed_rows_carry_each_hit_stances(self, run):
         """Each CSV row's stance cells spell out the stances of the same hit in --json."""

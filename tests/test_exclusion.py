@@ -125,7 +125,7 @@ class TestExclusionOracle:
             for text, node in asked:
                 results = index.search(text, limit=EVERYTHING, synonyms=False, facets=("specialty",), facet_size=None)
                 counted = sum(v.count for v in results.facets["specialty"].values)
-                found = {h.answer_id for h in results.hits} | {a for h in results.hits for a in h.also}
+                found = {h.answer_id for h in results.matches} | {a for h in results.matches for a in h.also}
                 assert (text, oracle(threads, node), results.total + results.folded, counted) == (
                     text, found, len(oracle(threads, node)), results.total)
         finally:
@@ -182,7 +182,7 @@ class TestIssueQueries:
         threads, index = issue_index
         results = index.search(text, limit=EVERYTHING, facets=())
         by_id = {a.id: fields_of(t, a) for t in threads for a in t.answers}
-        found = {h.answer_id for h in results.hits} | {a for h in results.hits for a in h.also}
+        found = {h.answer_id for h in results.matches} | {a for h in results.matches for a in h.also}
         leaked = sorted(a for a in found if holds(by_id[a], excluded))
         missed = oracle(threads, ("andnot", wanted, excluded)) - found
         assert (results.total > 0, leaked, missed) == (True, [], set())

@@ -49,7 +49,7 @@ def hint(path: Path) -> str:
 
 
 def ids(results) -> list[str]:
-    return [hit.answer_id for hit in results.hits]
+    return [hit.answer_id for hit in results.matches]
 
 
 def counts(stats: IndexStats) -> tuple:

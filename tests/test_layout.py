@@ -20,7 +20,7 @@ LAYERS = (
     ("stance", "index_stance"),
     ("engine",),
     ("plan", "query", "suggestions", "facets", "ranking"),
-    ("search_options", "hits"),
+    ("search_options", "hits", "related"),
     ("search",),
     ("index_open", "index_show"),
     ("index_update",),

@@ -30,7 +30,7 @@ def plan(text: str, match: str = "most"):
 
 
 def marked(results) -> list[str]:
-    return [text.lower() for hit in results.hits for fragment in hit.highlights for text, on in fragment if on]
+    return [text.lower() for hit in results.matches for fragment in hit.highlights for text, on in fragment if on]
 
 
 def doctor(specialty: str) -> Doctor:
@@ -106,13 +106,13 @@ class TestFunctionWordsSearch:
         """Answers sharing only how/long/last/after with the question do not match, and
         the facets count the matching answers only."""
         results = swelling_index.search(SWELLING, facets=("specialty",), limit=20)
-        assert {"t-about"} == {hit.thread_id for hit in results.hits}
+        assert {"t-about"} == {hit.thread_id for hit in results.matches}
         assert 3 == results.total
         assert {"Facial Plastic Surgeon", "Plastic Surgeon"} == {v.value for v in results.facets["specialty"].values}
 
     def test_match_all_keeps_answers_with_every_topical_word(self, swelling_index, build, make_thread):
         results = swelling_index.search("rhinoplasty swelling tip", match="all")
-        assert ["t-about#1"] == [hit.answer_id for hit in results.hits]
+        assert ["t-about#1"] == [hit.answer_id for hit in results.matches]
         assert 3 == swelling_index.search("rhinoplasty swelling tip", match="any").total
 
     def test_question_words_are_not_highlighted(self, swelling_index):
@@ -144,7 +144,7 @@ class TestMinimumShouldMatch:
         assert 33 == many.search(query, limit=100, match="any").total
         assert 3 == many.search(query, limit=100, match="all").total
         assert max(KEEP_BEST, 3) == most.total
-        assert {f"t-full#{n}" for n in (1, 2, 3)} == {hit.answer_id for hit in most.hits[:3]}
+        assert {f"t-full#{n}" for n in (1, 2, 3)} == {hit.answer_id for hit in most.matches[:3]}
 
     def test_a_query_of_two_topical_words_matches_either(self, many):
         assert 33 == many.search("swelling after rhinoplasty", limit=100).total
@@ -176,7 +176,7 @@ class TestPhraseParts:
         (two of the ten answers holding 'multiple' hold the phrase, short of PART_SHARE)."""
         index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES)])
         results = index.search("multiple sclerosis")
-        assert {"t-ms#1", "t-ms#2"} == {hit.answer_id for hit in results.hits}
+        assert {"t-ms#1", "t-ms#2"} == {hit.answer_id for hit in results.matches}
         assert 2 == results.total
 
     def test_a_specific_part_matches_below_the_phrase(self, build, make_thread):
@@ -185,7 +185,7 @@ class TestPhraseParts:
         other = ["Sclerosis of the tissue is what we call its hardening, and it is rare here."]
         index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES),
                        make_thread("t-other", *other)])
-        hits = index.search("multiple sclerosis").hits
+        hits = index.search("multiple sclerosis").matches
         assert ["t-ms", "t-ms", "t-other"] == [hit.thread_id for hit in hits]
         assert hits[2].score < min(h.score for h in hits[:2])
 
@@ -199,8 +199,8 @@ class TestPhraseParts:
         """'multiple' answers still match the query's other words: the part adds nothing."""
         index = build([make_thread("t-ms", *self.MS), make_thread("t-multi", *self.CHOICES)])
         results = index.search("multiple sclerosis treatments", match="any")
-        assert "t-multi#3" in {hit.answer_id for hit in results.hits}
-        assert {"t-ms"} == {hit.thread_id for hit in results.hits[:2]}
+        assert "t-multi#3" in {hit.answer_id for hit in results.matches}
+        assert {"t-ms"} == {hit.thread_id for hit in results.matches[:2]}
 
     def test_chin_augmentation_finds_no_breast_augmentation(self, build, make_thread):
         """'chin augmentation' finds the chin answers (its synonym 'chin implant' holds
@@ -217,7 +217,7 @@ class TestPhraseParts:
         ]
         index = build([make_thread("t-chin", *chin), make_thread("t-filler", *filler),
                        make_thread("t-breast", *breast)])
-        hits = index.search("chin augmentation").hits
+        hits = index.search("chin augmentation").matches
         assert ["t-chin", "t-chin", "t-filler"] == [hit.thread_id for hit in hits]
         assert hits[2].score < min(h.score for h in hits[:2])
 
@@ -233,7 +233,7 @@ class TestPhraseParts:
 
     def test_a_part_alone_is_not_highlighted(self, build, make_thread):
         index = build([make_thread("t", "Multiple sclerosis is not a reason to refuse; multiple visits help.")])
-        pieces = [(text.lower(), on) for frag in index.search("multiple sclerosis").hits[0].highlights for text, on in frag]
+        pieces = [(text.lower(), on) for frag in index.search("multiple sclerosis").matches[0].highlights for text, on in frag]
         assert ("multiple", True) in pieces and ("sclerosis", True) in pieces
         assert ("multiple visits help.", False) in [(t.strip(), on) for t, on in pieces] or \
             all(not on for t, on in pieces if "visits" in t)

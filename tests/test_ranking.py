@@ -9,7 +9,7 @@ EVERYTHING = 1000
 
 def scores(index, query: str, **options) -> dict[str, float]:
     results = index.search(query, limit=EVERYTHING, facets=(), **options)
-    return {hit.answer_id: hit.score for hit in results.hits}
+    return {hit.answer_id: hit.score for hit in results.matches}
 
 
 class TestOneScorer:
@@ -45,5 +45,5 @@ class TestOneScorer:
         """Answers matched only through a field that is not text score 0, in answer id order."""
         results = seed_index.search("specialty:dermatologist", limit=EVERYTHING, facets=())
         assert results.total
-        assert ([0.0] * results.total, sorted(h.answer_id for h in results.hits)) == (
-            [h.score for h in results.hits], [h.answer_id for h in results.hits])
+        assert ([0.0] * results.total, sorted(h.answer_id for h in results.matches)) == (
+            [h.score for h in results.matches], [h.answer_id for h in results.matches])

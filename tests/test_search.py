@@ -54,7 +54,7 @@ def b(n: int) -> str:
 
 
 def ids(results: Results) -> list[str]:
-    return [hit.answer_id for hit in results.hits]
+    return [hit.answer_id for hit in results.matches]
 
 
 def answer_text(thread, answer) -> str:
@@ -305,7 +305,7 @@ class TestFacets:
         for facet in ALL_FACETS:
             others = {k: v for k, v in options.items() if k not in (facet, "group_by_thread")}
             full = seed_index.search(query, limit=EVERYTHING, facets=ALL_FACETS, **others)
-            expected[facet] = expected_facets(full.hits)[facet]
+            expected[facet] = expected_facets(full.matches)[facet]
         assert expected == values_of(page)
         assert not any(f.truncated for f in page.facets.values())
         assert tuple(k for k in ("specialty", "city", "doctor") if k in options) == page.filtered
@@ -347,7 +347,7 @@ class TestFacets:
                 FacetValue(value="4.0-4.5", count=1),
                 FacetValue(value="unrated", count=1),
             )
-        } == values_of(results) == expected_facets(results.hits, ("rating",))
+        } == values_of(results) == expected_facets(results.matches, ("rating",))
 
     @pytest.mark.parametrize("size", [1, 3, 6, 7, 100])
     def test_facet_size_truncates(self, seed_index, size):
@@ -391,7 +391,7 @@ class TestFacets:
 @pytest.fixture(scope="module")
 def everything(seed_index) -> list[Hit]:
     """Every hit for 'botox' (all 16 seed answers), in relevance order."""
-    return list(seed_index.search("botox", limit=EVERYTHING).hits)
+    return list(seed_index.search("botox", limit=EVERYTHING).matches)
 
 
 class TestFilters:
@@ -444,12 +444,12 @@ class TestFilters:
     def test_min_rating_is_inclusive(self, seed_index):
         """min_rating=4.9 keeps the doctors rated exactly 4.9."""
         results = seed_index.search("botox", min_rating=4.9, limit=EVERYTHING)
-        assert {4.9, 5.0} == {hit.doctor.rating for hit in results.hits}
+        assert {4.9, 5.0} == {hit.doctor.rating for hit in results.matches}
 
     def test_unknown_specialty_is_the_unsigned_answer(self, seed_index):
         """specialty='unknown' keeps the answer without a signature card."""
         results = seed_index.search("botox", specialty="unknown")
-        assert ([b(3)], [None]) == (ids(results), [hit.doctor for hit in results.hits])
+        assert ([b(3)], [None]) == (ids(results), [hit.doctor for hit in results.matches])
 
 
 # -- sorting, pages, grouping, determinism ----------------------------------------------------
@@ -480,7 +480,7 @@ class TestSort:
     def test_by_doctor_value_primary_key(self, seed_index, sort):
         """rating/reviews sort puts higher values first and answers without one last."""
         results = seed_index.search("botox", sort=sort, limit=EVERYTHING)
-        values = [getattr(hit.doctor or Doctor(), sort) for hit in results.hits]
+        values = [getattr(hit.doctor or Doctor(), sort) for hit in results.matches]
         known = [v for v in values if v is not None]
         assert (sorted(known, reverse=True), [None]) == (known, values[len(known):])
 
@@ -523,7 +523,7 @@ class TestPagination:
         """A page past the last hit is empty but keeps the total and facets."""
         last = seed_index.search("spasticity", page=3)
         first = seed_index.search("spasticity")
-        assert ((), 1, first.facets) == (last.hits, last.total, last.facets)
+        assert ((), 1, first.facets) == (last.matches, last.total, last.facets)
 
 
 class TestGroupByThread:
@@ -532,21 +532,21 @@ class TestGroupByThread:
         full = seed_index.search("botox", limit=EVERYTHING)
         grouped = seed_index.search("botox", group_by_thread=True)
         best = {}
-        for hit in full.hits:
+        for hit in full.matches:
             best.setdefault(hit.thread_id, hit.answer_id)
-        counts = Counter(hit.thread_id for hit in full.hits)
+        counts = Counter(hit.thread_id for hit in full.matches)
         assert (2, True) == (grouped.total, grouped.group_by_thread)
-        assert [(best[h.thread_id], counts[h.thread_id]) for h in grouped.hits] == [
-            (h.answer_id, h.thread_hits) for h in grouped.hits
+        assert [(best[h.thread_id], counts[h.thread_id]) for h in grouped.matches] == [
+            (h.answer_id, h.thread_hits) for h in grouped.matches
         ]
-        assert {SEED_A: 9, SEED_B: 7} == {h.thread_id: h.thread_hits for h in grouped.hits}
+        assert {SEED_A: 9, SEED_B: 7} == {h.thread_id: h.thread_hits for h in grouped.matches}
 
     def test_total_counts_threads_with_filter(self, seed_index):
         """With a filter, total counts the threads that still have a matching answer."""
         grouped = seed_index.search("botox", group_by_thread=True, city="New York")
         assert (2, {SEED_A: 2, SEED_B: 2}) == (
             grouped.total,
-            {h.thread_id: h.thread_hits for h in grouped.hits},
+            {h.thread_id: h.thread_hits for h in grouped.matches},
         )
 
     def test_pages_of_threads(self, seed_index):
@@ -558,7 +558,7 @@ class TestGroupByThread:
 
     def test_ungrouped_hits_count_one(self, seed_index):
         """Without grouping every hit has thread_hits == 1."""
-        assert {1} == {h.thread_hits for h in seed_index.search("botox", limit=EVERYTHING).hits}
+        assert {1} == {h.thread_hits for h in seed_index.search("botox", limit=EVERYTHING).matches}
 
 
 class TestDeterminism:
@@ -573,7 +573,7 @@ class TestDeterminism:
         """Equal scores are ordered by answer id, not by the order of indexing."""
         results = tie_index.search("botox")
         assert ["t1#1", "t2#1", "t3#1"] == ids(results)
-        assert 1 == len({hit.score for hit in results.hits})
+        assert 1 == len({hit.score for hit in results.matches})
 
     def test_ties_across_pages(self, tie_index):
         """Tied hits cut by a page keep the answer-id order across pages."""
@@ -595,7 +595,7 @@ class TestHits:
         answer's stances as thread_consensus judges them."""
         thread = threads_by_id[SEED_A]
         answer = thread.answers[1]
-        (hit,) = seed_index.search("spasticity").hits
+        (hit,) = seed_index.search("spasticity").matches
         stances = tuple(s.stance for s in thread_consensus(thread).stances if s.answer_id == answer.id)
         assert attrs.evolve(hit, score=0.0, highlights=()) == Hit(
             answer_id=answer.id,
@@ -620,7 +620,7 @@ class TestHits:
 class TestHighlights:
     def test_pieces_are_text_and_flag(self, seed_index):
         """Every fragment is a tuple of (str, bool) pieces whose text is a part of the body."""
-        for hit in seed_index.search("botox contraindication", limit=EVERYTHING).hits:
+        for hit in seed_index.search("botox contraindication", limit=EVERYTHING).matches:
             assert hit.highlights
             for fragment in hit.highlights:
                 assert all(isinstance(t, str) and isinstance(m, bool) for t, m in fragment)
@@ -628,7 +628,7 @@ class TestHighlights:
 
     def test_marks_words_as_written(self, seed_index):
         """A lowercase query marks 'Botox' as the text capitalises it."""
-        (hit,) = [h for h in seed_index.search("botox", limit=EVERYTHING).hits if h.answer_id == a(3)]
+        (hit,) = [h for h in seed_index.search("botox", limit=EVERYTHING).matches if h.answer_id == a(3)]
         marked = [t for fragment in hit.highlights for t, m in fragment if m]
         assert marked and {"Botox"} == set(marked)
 
@@ -636,7 +636,7 @@ class TestHighlights:
         """One short fragment: 'BOTOX' and 'Botox' marked as written, nothing else."""
         thread = make_thread("h", "BOTOX is safe for most people, and Botox lasts months.")
         with build_index([thread], tmp_path / "index") as index:
-            (hit,) = index.search("botox").hits
+            (hit,) = index.search("botox").matches
         assert (
             (
                 ("BOTOX", True),
@@ -650,13 +650,13 @@ class TestHighlights:
         """'botox' does not mark a lone 'cosmetic' (only part of the synonym 'botox cosmetic')."""
         thread = make_thread("h", "Botox is safe for most people. Other cosmetic treatments are fine too.")
         with build_index([thread], tmp_path / "index") as index:
-            (hit,) = index.search("botox").hits
+            (hit,) = index.search("botox").matches
         marked = [t for fragment in hit.highlights for t, m in fragment if m]
         assert ["Botox"] == marked
 
     def test_synonym_is_marked(self, synonym_index):
         """'Botox' marks the words of 'Botulinum toxin' in an answer found through the synonym."""
-        (hit,) = [h for h in synonym_index.search("Botox").hits if h.answer_id == "tox#2"]
+        (hit,) = [h for h in synonym_index.search("Botox").matches if h.answer_id == "tox#2"]
         assert ((("Botulinum", True), (" ", False), ("toxin", True), (" relaxes the muscle", False)),) == hit.highlights
 
 
@@ -895,7 +895,7 @@ class TestLibraryUse:
     def test_results_len_and_iteration(self, seed_index):
         """len(results) is the number of hits on the page, and iterating gives the hits."""
         results = seed_index.search("botox", limit=3)
-        assert (3, list(results.hits)) == (len(results), list(results))
+        assert (3, list(results.matches)) == (len(results), list(results))
 
     def test_one_facet_as_a_string(self, seed_index):
         """facets="specialty" is one facet, not nine letters."""

@@ -123,17 +123,17 @@ class TestStanceFilter:
         index, corpus = synthetic_index
         stances = stances_by_answer(corpus)
         everything = index.search("ms botox swelling", limit=EVERYTHING, facets=(), match="any")
-        expected = {h.answer_id for h in everything.hits if label in labels(stances[h.answer_id])}
+        expected = {h.answer_id for h in everything.matches if label in labels(stances[h.answer_id])}
         found = index.search("ms botox swelling", limit=EVERYTHING, facets=(), stance=label, match="any")
-        assert (expected, label in "for against" or bool(expected)) == ({h.answer_id for h in found.hits}, True)
+        assert (expected, label in "for against" or bool(expected)) == ({h.answer_id for h in found.matches}, True)
 
     def test_several_labels_are_any_of(self, synthetic_index):
         """Several labels keep the answers taking any of them."""
         index, _ = synthetic_index
         both = index.search("botox", limit=EVERYTHING, facets=(), stance=("against", "conditional"))
         one = {h.answer_id for label in ("against", "conditional")
-               for h in index.search("botox", limit=EVERYTHING, facets=(), stance=label).hits}
-        assert one == {h.answer_id for h in both.hits}
+               for h in index.search("botox", limit=EVERYTHING, facets=(), stance=label).matches}
+        assert one == {h.answer_id for h in both.matches}
 
     def test_case_does_not_matter(self, seed_index):
         """"Against" filters as "against"."""
@@ -149,7 +149,7 @@ class TestStanceFilter:
         """Every hit's stances are its answer's, as thread_consensus judges them."""
         index, corpus = synthetic_index
         stances = stances_by_answer(corpus)
-        hits = index.search("ms", limit=EVERYTHING, facets=()).hits
+        hits = index.search("ms", limit=EVERYTHING, facets=()).matches
         assert hits and all(h.stances == stances[h.answer_id] for h in hits)
 
 
@@ -160,7 +160,7 @@ class TestStanceFacet:
         index, corpus = synthetic_index
         stances = stances_by_answer(corpus)
         results = index.search("ms botox swelling", limit=EVERYTHING, facets=("stance",))
-        assert expected_facet([h.answer_id for h in results.hits], stances) == results.facets["stance"].values
+        assert expected_facet([h.answer_id for h in results.matches], stances) == results.facets["stance"].values
 
     def test_answer_with_two_positions_counts_twice(self, synthetic_index):
         """The answer that says yes to Restylane and no to Botox counts as for and as

@@ -17,6 +17,7 @@ from ..results import Hit, Results
 
 __all__ = [
     "CUT_MARK",
+    "RELATED_HEADING",
     "Style",
     "bar",
     "compact_facet_lines",
@@ -275,6 +276,9 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool, *, ta
     lines: list[str] = []
     first = (results.page - 1) * results.limit + 1
     for rank, hit in enumerate(results.hits, start=first):
+        if hit.related and (rank == first or not results.hits[rank - first - 1].related):
+            lines.extend(style(x, "summary") for x in wrap(RELATED_HEADING, width, ""))
+            lines.append("")
         consensus = results.consensus.get(hit.thread_id)
         lines.extend(hit_lines(rank, hit, width, style, fancy, consensus.summary if consensus else None))
         lines.append("")
@@ -289,10 +293,20 @@ def results_lines(results: Results, width: int, style: Style, fancy: bool, *, ta
     return lines
 
 
+#: Printed above the related answers that fill a short page (Hit.related).
+RELATED_HEADING = ("Related answers: they do not match the query, but share the words of its best matches "
+                   "(--no-related leaves them out).")
+
+
 def summary(results: Results) -> str:
-    """``16 answers match 'botox'; showing 1-10``."""
+    """``16 answers match 'botox'; showing 1-10``, ``3 answers match 'hijiki'; showing
+    1-3, then 7 related``."""
     first = (results.page - 1) * results.limit + 1
-    shown = f"{first}-{first + len(results.hits) - 1}" if results.hits else "none"
+    matching = sum(not hit.related for hit in results.hits)
+    shown = f"{first}-{first + matching - 1}" if matching else "none"
+    related = len(results.hits) - matching
+    if related:
+        shown += f", then {related} related"
     noun = "thread" if results.group_by_thread else "answer"
     searched = results.searched or results.query
     verb = "matches" if results.total == 1 else "match"

@@ -15,7 +15,7 @@ __all__ = ["CSV_COLUMNS", "csv_rows", "jsonl_records", "stance_cells"]
 
 CSV_COLUMNS = ("rank", "answer_id", "thread_id", "position", "title", "doctor_name", "credentials", "specialty",
                "city", "rating", "reviews", "badges", "score", "thread_title", "snippet",
-               "stance", "stance_condition", "stance_evidence")
+               "stance", "stance_condition", "stance_evidence", "related")
 
 
 def _keyed(target: str, value: str, sep: str) -> str:
@@ -43,7 +43,7 @@ def _snippet(hit: Hit) -> str:
 
 def csv_rows(results: Results) -> Iterator[list]:
     """The header, then one row per hit (``CSV_COLUMNS``); several credentials or badges are
-    joined with ``; ``."""
+    joined with ``; ``; ``related`` is true for a related answer (``Hit.related``)."""
     yield list(CSV_COLUMNS)
     first = (results.page - 1) * results.limit + 1
     for rank, hit in enumerate(results.hits, start=first):
@@ -54,7 +54,7 @@ def csv_rows(results: Results) -> Iterator[list]:
             d.specialty if d and d.specialty else "", d.city if d and d.city else "",
             "" if d is None or d.rating is None else d.rating, "" if d is None or d.reviews is None else d.reviews,
             "; ".join(d.badges) if d else "", hit.score, hit.thread_title, _snippet(hit),
-            *stance_cells(hit.stances),
+            *stance_cells(hit.stances), "true" if hit.related else "false",
         ]
 
 

@@ -52,6 +52,9 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("--no-synonyms", is_flag=True, help="Search the words only: no synonyms, no typo tolerance.")
 @click.option("--exact-spelling", is_flag=True,
               help="Search the words as typed: no typo variants, no corrected query searched instead.")
+@click.option("--no-related", is_flag=True,
+              help="Do not fill a short page with related answers (answers that do not match the query but share "
+                   "the words of its best matches).")
 @click.option("--snippets", default=3, show_default=True, type=click.IntRange(0, 20), help="Snippets per hit (0: none).")
 @click.option("--snippet-chars", default=240, show_default=True, type=click.IntRange(40, 5000),
               help="About how long a snippet is, in characters.")
@@ -63,7 +66,8 @@ MODE_FLAGS = {"as_json": "--json", "jsonl": "--jsonl", "csv_out": "--csv", "coun
 @click.option("-l", "--ids", is_flag=True, help="Print only the hits' answer ids, one a line.")
 @color_option
 def search(query, index_path, limit, page, specialty, city, doctor, min_rating, min_reviews, sort, match, stances, facets,
-           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, exact_spelling, snippets, snippet_chars,
+           no_facets, facet_size, facets_table, group_by_thread, explain, no_synonyms, exact_spelling, no_related, snippets,
+           snippet_chars,
            as_json, jsonl,
            csv_out, count, ids, color):
     """Search the answers for QUERY and show how the doctors split.
@@ -105,7 +109,7 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
                 doctor=doctor or None, min_rating=min_rating, min_reviews=min_reviews, sort=sort,
                 facets=chosen, group_by_thread=group_by_thread, synonyms=not no_synonyms,
                 snippets=snippets, snippet_chars=snippet_chars, facet_size=facet_size,
-                stance=stances or None, match=match, exact_spelling=exact_spelling,
+                stance=stances or None, match=match, exact_spelling=exact_spelling, related=not no_related,
             )
         except FilterValueError as e:
             raise Failure(f"{e}. List them with `msqa-search values {e.facet}`.") from e
@@ -120,7 +124,8 @@ def search(query, index_path, limit, page, specialty, city, doctor, min_rating, 
         click.echo(str(results.total))
     elif ids:
         for hit in results.hits:
-            echo(hit.answer_id)
+            if not hit.related:  # only the matches, as --count counts them
+                echo(hit.answer_id)
     else:
         style = styler(color_on(color))
         if results.searched:
