@@ -7,7 +7,6 @@ is scored into arrays (ranking.py), from which facets are counted over all match
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 
@@ -17,7 +16,6 @@ import numpy as np
 from . import facets as facets_mod
 from . import query as query_mod
 from . import ranking
-from .engine.analysis import stemmed_analyzer
 from .engine.expert import cap_expansions, is_expert
 from .engine.opening import damage_guard
 from .engine.snapshot import Snapshot
