@@ -415,6 +415,20 @@ class TestVoteLine:
         )
         assert core(parse(page)) == thread_of(TWO_ANSWERS, declared=2)
 
+    @pytest.mark.parametrize("kept", [2, 3, 8])
+    def test_copy_cut_on_the_vote_line(self, kept):
+        """A copy cut on the vote line's first characters ends after the last answer."""
+        page = paras(Q_TITLE, Q_BODY, "Doctor Answers 2", A1_TITLE, A1_BODY, JANE_CARD)
+        parsed = parse(page + "\n" + VOTE[:kept])
+        assert [(a.title, a.body) for a in parsed.answers] == [(A1_TITLE, A1_BODY)]
+        assert not parsed.complete
+
+    def test_two_braces_inside_an_answer_are_text(self):
+        """A body line ``{{`` that is not the copy's last line stays in the answer."""
+        page = paras(Q_TITLE, Q_BODY, "Doctor Answers 1", A1_TITLE, "{{\n" + A1_BODY,
+                     JANE_CARD, FOOTER)
+        assert parse(page).answers[0].body == "{{\n" + A1_BODY
+
 
 class TestAnswerShapes:
     """Answers without titles, without signatures, or neither."""

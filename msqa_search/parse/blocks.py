@@ -97,7 +97,7 @@ def items(rows: list[Row], *, cut_line: int | None, warnings: list[str]) -> list
             if cards.is_site_line(line):
                 continue
         answer = cards.ANSWER_PREFIX.fullmatch(line)
-        if cards.is_vote_line(line):
+        if cards.is_vote_line(line, last=number == cut_line):
             flush()
             out.append(Marker(number))
         elif answer and answer["title"] and len(line) <= 200:

@@ -184,11 +184,16 @@ def parse_partial_rating(line: str) -> Rating | None:
     return Rating(rating, reviews, ())
 
 
-def is_vote_line(line: str) -> bool:
-    """The vote template (whole, or cut short at the end of a copy) or ``+1``."""
+def is_vote_line(line: str, *, last: bool = False) -> bool:
+    """The vote template (whole, or cut short at the end of a copy) or ``+1``.
+
+    A copy cut on the template's first characters ends on ``{{``: as the last line of a
+    cut copy two are enough; elsewhere four, so that a body line is never taken for it.
+    """
     if VOTE_LINE.fullmatch(line) or RENDERED_VOTES.fullmatch(line):
         return True
-    return len(line) >= 4 and line.startswith("{{") and VOTE_TEMPLATE.startswith(line)
+    shortest = 2 if last else 4
+    return len(line) >= shortest and line.startswith("{{") and VOTE_TEMPLATE.startswith(line)
 
 
 def header_count(line: str) -> tuple[bool, int | None]:
